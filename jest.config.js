@@ -1,0 +1,17 @@
+/** One jest run for every suite: pure domain specs, and integration suites against real PostgreSQL/Kafka. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  moduleNameMapper: {
+    '^@flipside/domain$': '<rootDir>/libs/domain/src',
+    '^@flipside/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
+    '^@flipside/event-store$': '<rootDir>/libs/event-store/src',
+    '^@flipside/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
+    '^@flipside/testing$': '<rootDir>/libs/testing/src',
+  },
+  setupFiles: ['reflect-metadata'],
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

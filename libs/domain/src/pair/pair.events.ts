@@ -1,0 +1,90 @@
+import { CalendarDate } from '../shared/calendar';
+import { FitAnswer, FocusArea, ParticipantRole, SessionFormat } from '../vocabulary';
+
+/** Events of the stream `pair-<pairId>`: a pair's working life (objectives, sessions, feedback). */
+
+export type ObjectiveSet = {
+  type: 'ObjectiveSet';
+  data: {
+    programId: string;
+    pairId: string;
+    objectiveId: string;
+    title: string;
+    /** One of the program's focus areas. */
+    area: FocusArea;
+    successCriteria: string;
+    targetDate: CalendarDate;
+    /** Self-assessed level, 1 to 10, when the objective is set; the target is strictly above it. */
+    baselineLevel: number;
+    targetLevel: number;
+    setOn: CalendarDate;
+  };
+};
+
+export type ObjectiveProgressRecorded = {
+  type: 'ObjectiveProgressRecorded';
+  data: { programId: string; pairId: string; objectiveId: string; level: number; note: string; recordedOn: CalendarDate };
+};
+
+export type ObjectiveAchieved = {
+  type: 'ObjectiveAchieved';
+  data: { programId: string; pairId: string; objectiveId: string; finalLevel: number; achievedOn: CalendarDate };
+};
+
+export type ObjectiveDropped = {
+  type: 'ObjectiveDropped';
+  data: { programId: string; pairId: string; objectiveId: string; reason: string; droppedOn: CalendarDate };
+};
+
+export interface ActionItem {
+  description: string;
+  owner: ParticipantRole;
+  dueOn: CalendarDate;
+}
+
+export type SessionHeld = {
+  type: 'SessionHeld';
+  data: {
+    programId: string;
+    pairId: string;
+    sessionId: string;
+    heldOn: CalendarDate;
+    durationMinutes: number;
+    format: SessionFormat;
+    topics: string[];
+    /** What was learned, in the pair's words. */
+    insights: string;
+    actionItems: ActionItem[];
+    /** Visible to the pair alone; to be encrypted at rest by later work. */
+    confidentialNotes?: string;
+    loggedOn: CalendarDate;
+  };
+};
+
+export type FeedbackGiven = {
+  type: 'FeedbackGiven';
+  data: {
+    programId: string;
+    pairId: string;
+    feedbackId: string;
+    /** The session the feedback is about; absent for feedback on the pairing as a whole. */
+    sessionId?: string;
+    fromRole: ParticipantRole;
+    /** The participant id of the pair member giving the feedback. */
+    givenBy: string;
+    rating: number;
+    comment: string;
+    fit: FitAnswer;
+    givenOn: CalendarDate;
+  };
+};
+
+export type PairEvent =
+  | ObjectiveSet
+  | ObjectiveProgressRecorded
+  | ObjectiveAchieved
+  | ObjectiveDropped
+  | SessionHeld
+  | FeedbackGiven;
+
+export type PairEventType = PairEvent['type'];

@@ -1,0 +1,95 @@
+import { CalendarDate } from '../shared/calendar';
+import {
+  AdminPairEndReason,
+  FocusArea,
+  PairedBy,
+  PairingRule,
+  ParticipantRole,
+} from '../vocabulary';
+import { Cadence } from './program.events';
+
+/**
+ * Commands to the program stream. Every command names its program (`data.programId`, used to address the
+ * stream and in not-found messages) and carries `now`, the ISO-8601 instant of the request: the decider never
+ * reads a clock, and "today" is `now.slice(0, 10)` (UTC).
+ */
+type ProgramCommandOf<Type extends string, Data> = {
+  type: Type;
+  data: Data & { programId: string };
+  now: string;
+};
+
+export type CreateProgram = ProgramCommandOf<
+  'CreateProgram',
+  {
+    organizationId: string;
+    name: string;
+    /** Defaults to ''. */
+    description?: string;
+    focusAreas: FocusArea[];
+    goals: string[];
+    cadence: Cadence;
+    startsOn: CalendarDate;
+    endsOn: CalendarDate;
+    /** Defaults to LIMITS.maxMenteesPerMentor.default (1). */
+    maxMenteesPerMentor?: number;
+    /** Defaults to 'reverse'. */
+    pairingRule?: PairingRule;
+  }
+>;
+
+export type LaunchProgram = ProgramCommandOf<'LaunchProgram', Record<never, never>>;
+
+export type CloseProgram = ProgramCommandOf<'CloseProgram', { outcome: string }>;
+
+export type EnrolParticipant = ProgramCommandOf<
+  'EnrolParticipant',
+  {
+    participantId: string;
+    role: ParticipantRole;
+    displayName: string;
+    email: string;
+    seniority: number;
+    department: string;
+    managerId?: string;
+    /** Defaults to []. */
+    skills?: string[];
+    /** Defaults to []. */
+    interests?: string[];
+    /** Mentors only; defaults to 1. */
+    capacity?: number;
+  }
+>;
+
+export type WithdrawParticipant = ProgramCommandOf<'WithdrawParticipant', { participantId: string; reason: string }>;
+
+export type RecordTraining = ProgramCommandOf<
+  'RecordTraining',
+  { participantId: string; module: string; completedOn: CalendarDate }
+>;
+
+export type PairParticipants = ProgramCommandOf<
+  'PairParticipants',
+  {
+    pairId: string;
+    mentorId: string;
+    menteeId: string;
+    pairedBy: PairedBy;
+    matchScore?: number;
+    rationale?: string;
+  }
+>;
+
+export type EndPair = ProgramCommandOf<'EndPair', { pairId: string; reason: AdminPairEndReason; note: string }>;
+
+export type ProgramCommand =
+  | CreateProgram
+  | LaunchProgram
+  | CloseProgram
+  | EnrolParticipant
+  | WithdrawParticipant
+  | RecordTraining
+  | PairParticipants
+  | EndPair;
+
+export type ProgramCommandType = ProgramCommand['type'];

@@ -1,0 +1,854 @@
+import { assertMatchesEventSchema } from '../testing/event-contract';
+import { specFor } from '../testing/given-when-then';
+import { untyped } from '../testing/untyped';
+import { ProgramCommand } from './program.commands';
+import { programDecider, programStreamName } from './program.decider';
+import {
+  PairEnded,
+  Paired,
+  ParticipantEnrolled,
+  ParticipantWithdrawn,
+  ProgramClosed,
+  ProgramCreated,
+  ProgramLaunched,
+  TrainingCompleted,
+} from './program.events';
+
+const spec = specFor(programDecider, { checkEvent: assertMatchesEventSchema });
+
+// ---- The story: Acme's "Digital Leaders 2025" program, run on 10 March 2025. ----
+
+const NOW = '2025-03-10T09:30:00.000Z';
+const TODAY = '2025-03-10';
+const PROGRAM_ID = 'digital-leaders-2025';
+
+type CommandOf<T extends ProgramCommand['type']> = Extract<ProgramCommand, { type: T }>;
+
+/** A command to this program, sent today. */
+function command<T extends ProgramCommand['type']>(
+  type: T,
+  data: Omit<CommandOf<T>['data'], 'programId'>,
+  now: string = NOW,
+): CommandOf<T> {
+  return untyped<CommandOf<T>>({ type, data: { programId: PROGRAM_ID, ...data }, now });
+}
+
+function created(overrides: Partial<ProgramCreated['data']> = {}): ProgramCreated {
+  return {
+    type: 'ProgramCreated',
+    data: {
+      programId: PROGRAM_ID,
+      organizationId: 'acme',
+      name: 'Digital Leaders 2025',
+      description: 'Early-career staff coach the executive team on social media and digital tools.',
+      focusAreas: ['social-media', 'digital-tools'],
+      goals: ['Every executive posts on LinkedIn at least monthly'],
+      cadence: { sessionEveryDays: 14, minSessionMinutes: 30 },
+      startsOn: '2025-03-01',
+      endsOn: '2025-08-31',
+      maxMenteesPerMentor: 2,
+      pairingRule: 'reverse',
+      createdOn: '2025-02-20',
+      ...overrides,
+    },
+  };
+}
+
+const launched: ProgramLaunched = {
+  type: 'ProgramLaunched',
+  data: { programId: PROGRAM_ID, launchedOn: '2025-03-01' },
+};
+
+type Person = Omit<ParticipantEnrolled['data'], 'programId' | 'enrolledOn'>;
+
+/** Priya, a marketing associate, mentors up to two leaders. */
+const priya: Person = {
+  participantId: 'p-priya',
+  role: 'mentor',
+  displayName: 'Priya Raman',
+  email: 'priya.raman@acme.example',
+  seniority: 2,
+  department: 'Marketing',
+  managerId: 'o-helen',
+  skills: ['TikTok', 'short-form video'],
+  interests: ['corporate finance'],
+  capacity: 2,
+};
+/** Sam, a junior engineer, mentors one leader; Tom is his manager. */
+const sam: Person = {
+  participantId: 'p-sam',
+  role: 'mentor',
+  displayName: 'Sam Lee',
+  email: 'sam.lee@acme.example',
+  seniority: 3,
+  department: 'IT',
+  managerId: 'p-tom',
+  skills: ['automation', 'AI assistants'],
+  interests: ['negotiation'],
+  capacity: 1,
+};
+/** Margaret, the CFO. */
+const margaret: Person = {
+  participantId: 'p-margaret',
+  role: 'mentee',
+  displayName: 'Margaret Chen',
+  email: 'margaret.chen@acme.example',
+  seniority: 9,
+  department: 'Finance',
+  skills: ['capital allocation'],
+  interests: ['LinkedIn', 'TikTok'],
+};
+/** Tom, head of operations. */
+const tom: Person = {
+  participantId: 'p-tom',
+  role: 'mentee',
+  displayName: 'Tom Okafor',
+  email: 'tom.okafor@acme.example',
+  seniority: 7,
+  department: 'Operations',
+  skills: ['supply chain'],
+  interests: ['automation'],
+};
+/** Ravi, sales director. */
+const ravi: Person = {
+  participantId: 'p-ravi',
+  role: 'mentee',
+  displayName: 'Ravi Das',
+  email: 'ravi.das@acme.example',
+  seniority: 8,
+  department: 'Sales',
+  skills: [],
+  interests: ['social selling'],
+};
+
+function enrolled(person: Person, overrides: Partial<ParticipantEnrolled['data']> = {}): ParticipantEnrolled {
+  return {
+    type: 'ParticipantEnrolled',
+    data: { programId: PROGRAM_ID, ...person, enrolledOn: '2025-02-25', ...overrides },
+  };
+}
+
+function paired(pairId: string, mentor: Person, mentee: Person, pairedOn = '2025-03-03'): Paired {
+  return {
+    type: 'Paired',
+    data: {
+      programId: PROGRAM_ID,
+      pairId,
+      mentorId: mentor.participantId,
+      menteeId: mentee.participantId,
+      pairedBy: 'admin',
+      pairedOn,
+    },
+  };
+}
+
+function pairEnded(pairId: string, reason: PairEnded['data']['reason'], note: string, endedOn = TODAY): PairEnded {
+  return { type: 'PairEnded', data: { programId: PROGRAM_ID, pairId, reason, note, endedOn } };
+}
+
+function withdrawn(person: Person, reason: string, withdrawnOn = TODAY): ParticipantWithdrawn {
+  return {
+    type: 'ParticipantWithdrawn',
+    data: { programId: PROGRAM_ID, participantId: person.participantId, reason, withdrawnOn },
+  };
+}
+
+function trained(person: Person, module: string, completedOn = '2025-03-05'): TrainingCompleted {
+  return {
+    type: 'TrainingCompleted',
+    data: { programId: PROGRAM_ID, participantId: person.participantId, module, completedOn },
+  };
+}
+
+const closed: ProgramClosed = {
+  type: 'ProgramClosed',
+  data: { programId: PROGRAM_ID, closedOn: '2025-09-01', outcome: 'Ran its course.' },
+};
+
+/** A launched program with Priya, Sam, Margaret, Tom and Ravi enrolled. */
+const running = [
+  created(),
+  enrolled(priya),
+  enrolled(sam),
+  enrolled(margaret),
+  enrolled(tom),
+  enrolled(ravi),
+  launched,
+];
+
+/** Enrolment data as sent in a command (the stored email is normalised). */
+function enrolmentOf(person: Person): Omit<CommandOf<'EnrolParticipant'>['data'], 'programId'> {
+  return { ...person };
+}
+
+const createProgram = (overrides: Partial<CommandOf<'CreateProgram'>['data']> = {}) =>
+  command('CreateProgram', {
+    organizationId: 'acme',
+    name: 'Digital Leaders 2025',
+    description: 'Early-career staff coach the executive team on social media and digital tools.',
+    focusAreas: ['social-media', 'digital-tools'],
+    goals: ['Every executive posts on LinkedIn at least monthly'],
+    cadence: { sessionEveryDays: 14, minSessionMinutes: 30 },
+    startsOn: '2025-03-01',
+    endsOn: '2025-08-31',
+    maxMenteesPerMentor: 2,
+    pairingRule: 'reverse',
+    ...overrides,
+  });
+
+const pairParticipants = (
+  pairId: string,
+  mentor: Person,
+  mentee: Person,
+  extra: Partial<CommandOf<'PairParticipants'>['data']> = {},
+) =>
+  command('PairParticipants', {
+    pairId,
+    mentorId: mentor.participantId,
+    menteeId: mentee.participantId,
+    pairedBy: 'admin',
+    ...extra,
+  });
+
+describe('program stream', () => {
+  it("is named 'program-' followed by the program id", () => {
+    expect(programStreamName('digital-leaders-2025')).toBe('program-digital-leaders-2025');
+  });
+});
+
+describe('CreateProgram', () => {
+  it('creates a draft program, dated today', () => {
+    spec
+      .given()
+      .when(createProgram())
+      .then(created({ createdOn: TODAY }));
+  });
+
+  it("defaults to an empty description, one mentee per mentor and the 'reverse' pairing rule", () => {
+    spec
+      .given()
+      .when(createProgram({ description: undefined, maxMenteesPerMentor: undefined, pairingRule: undefined }))
+      .then(created({ description: '', maxMenteesPerMentor: 1, pairingRule: 'reverse', createdOn: TODAY }));
+  });
+
+  it("accepts a 'mutual' program", () => {
+    spec
+      .given()
+      .when(createProgram({ pairingRule: 'mutual' }))
+      .then(created({ pairingRule: 'mutual', createdOn: TODAY }));
+  });
+
+  it('creates a program only once', () => {
+    spec
+      .given(created())
+      .when(createProgram())
+      .thenRejects({ kind: 'conflict', rule: 'program-already-exists', messageIncludes: 'Digital Leaders 2025' });
+  });
+
+  it('needs a start date before the end date', () => {
+    spec
+      .given()
+      .when(createProgram({ startsOn: '2025-08-31', endsOn: '2025-08-31' }))
+      .thenRejects({
+        kind: 'invalid',
+        rule: 'program-ends-after-it-starts',
+        field: 'endsOn',
+        messageIncludes: ['2025-08-31'],
+      });
+  });
+
+  const outOfRange: Array<[string, Partial<CommandOf<'CreateProgram'>['data']>, string, string]> = [
+    ['a name', { name: '   ' }, 'name', 'text-required'],
+    ['a name of at most 120 characters', { name: 'x'.repeat(121) }, 'name', 'text-too-long'],
+    ['a description of at most 2000 characters', { description: 'x'.repeat(2001) }, 'description', 'text-too-long'],
+    ['at least one focus area', { focusAreas: [] }, 'focusAreas', 'too-few-items'],
+    ['known focus areas', { focusAreas: untyped(['gardening']) }, 'focusAreas[0]', 'unknown-value'],
+    ['each focus area once', { focusAreas: ['culture', 'culture'] }, 'focusAreas', 'repeated-item'],
+    ['at least one goal', { goals: [] }, 'goals', 'too-few-items'],
+    ['at most 10 goals', { goals: Array.from({ length: 11 }, (_, i) => `Goal ${i + 1}`) }, 'goals', 'too-many-items'],
+    ['goals of at most 200 characters', { goals: ['x'.repeat(201)] }, 'goals[0]', 'text-too-long'],
+    ['a session at least every 90 days', { cadence: { sessionEveryDays: 91, minSessionMinutes: 30 } }, 'cadence.sessionEveryDays', 'number-out-of-range'],
+    ['sessions every whole number of days', { cadence: { sessionEveryDays: 1.5, minSessionMinutes: 30 } }, 'cadence.sessionEveryDays', 'whole-number-required'],
+    ['sessions of at least 15 minutes', { cadence: { sessionEveryDays: 14, minSessionMinutes: 10 } }, 'cadence.minSessionMinutes', 'number-out-of-range'],
+    ['sessions of at most 480 minutes', { cadence: { sessionEveryDays: 14, minSessionMinutes: 481 } }, 'cadence.minSessionMinutes', 'number-out-of-range'],
+    ['a real start date', { startsOn: '2025-02-30' }, 'startsOn', 'date-required'],
+    ['an end date written YYYY-MM-DD', { endsOn: '31/08/2025' }, 'endsOn', 'date-required'],
+    ['at most 5 mentees per mentor', { maxMenteesPerMentor: 6 }, 'maxMenteesPerMentor', 'number-out-of-range'],
+    ['at least 1 mentee per mentor', { maxMenteesPerMentor: 0 }, 'maxMenteesPerMentor', 'number-out-of-range'],
+    ['a known pairing rule', { pairingRule: untyped('random') }, 'pairingRule', 'unknown-value'],
+    ['an organization', { organizationId: '' }, 'organizationId', 'text-required'],
+  ];
+  it.each(outOfRange)('needs %s', (_rule, overrides, field, rule) => {
+    spec.given().when(createProgram(overrides)).thenRejects({ kind: 'invalid', rule, field });
+  });
+});
+
+describe('LaunchProgram', () => {
+  it('starts a draft program today', () => {
+    spec
+      .given(created())
+      .when(command('LaunchProgram', {}))
+      .then({ type: 'ProgramLaunched', data: { programId: PROGRAM_ID, launchedOn: TODAY } });
+  });
+
+  it('launches only a draft', () => {
+    spec
+      .given(created(), launched)
+      .when(command('LaunchProgram', {}))
+      .thenRejects({ kind: 'conflict', rule: 'launch-only-a-draft', messageIncludes: 'running since 2025-03-01' });
+  });
+
+  it('needs an existing program', () => {
+    spec
+      .given()
+      .when(command('LaunchProgram', {}))
+      .thenRejects({ kind: 'not-found', rule: 'program-not-found', messageIncludes: PROGRAM_ID });
+  });
+});
+
+describe('CloseProgram', () => {
+  it('closes a draft program', () => {
+    spec
+      .given(created())
+      .when(command('CloseProgram', { outcome: 'Cancelled: budget moved to next year.' }))
+      .then({
+        type: 'ProgramClosed',
+        data: { programId: PROGRAM_ID, closedOn: TODAY, outcome: 'Cancelled: budget moved to next year.' },
+      });
+  });
+
+  it('ends every active pair first, then closes, in one decision', () => {
+    spec
+      .given(
+        ...running,
+        paired('pair-1', priya, margaret),
+        paired('pair-2', sam, ravi),
+        pairEnded('pair-2', 'not-a-fit', 'Schedules never matched.', '2025-03-08'),
+        paired('pair-3', priya, tom),
+      )
+      .when(command('CloseProgram', { outcome: 'All executives now post weekly.' }))
+      .then(
+        pairEnded('pair-1', 'program-closed', 'The program was closed.'),
+        pairEnded('pair-3', 'program-closed', 'The program was closed.'),
+        { type: 'ProgramClosed', data: { programId: PROGRAM_ID, closedOn: TODAY, outcome: 'All executives now post weekly.' } },
+      );
+  });
+
+  it('keeps the outcome to 2000 characters', () => {
+    spec
+      .given(created())
+      .when(command('CloseProgram', { outcome: 'x'.repeat(2001) }))
+      .thenRejects({ kind: 'invalid', rule: 'text-too-long', field: 'outcome' });
+  });
+
+  it('needs an existing program', () => {
+    spec
+      .given()
+      .when(command('CloseProgram', { outcome: '' }))
+      .thenRejects({ kind: 'not-found', rule: 'program-not-found' });
+  });
+});
+
+describe('a closed program', () => {
+  const everyCommand: ProgramCommand[] = [
+    createProgram(),
+    command('LaunchProgram', {}),
+    command('CloseProgram', { outcome: 'Again.' }),
+    command('EnrolParticipant', enrolmentOf({ ...ravi, participantId: 'p-new', email: 'new@acme.example' })),
+    command('WithdrawParticipant', { participantId: priya.participantId, reason: 'Moved on.' }),
+    command('RecordTraining', { participantId: priya.participantId, module: 'Listening', completedOn: TODAY }),
+    pairParticipants('pair-9', priya, ravi),
+    command('EndPair', { pairId: 'pair-1', reason: 'completed', note: '' }),
+  ];
+  it.each(everyCommand.map((cmd) => [cmd.type, cmd] as const))('refuses %s', (_type, cmd) => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret), pairEnded('pair-1', 'program-closed', 'The program was closed.'), closed)
+      .when(cmd)
+      .thenRejects({ kind: 'conflict', rule: 'program-closed', messageIncludes: 'closed on 2025-09-01' });
+  });
+});
+
+describe('EnrolParticipant', () => {
+  it('enrols a mentor, storing the email trimmed and in lower case', () => {
+    spec
+      .given(created())
+      .when(command('EnrolParticipant', { ...enrolmentOf(priya), email: '  Priya.Raman@ACME.example ' }))
+      .then(enrolled(priya, { enrolledOn: TODAY }));
+  });
+
+  it('gives a mentor a capacity of one mentee unless told otherwise', () => {
+    spec
+      .given(created())
+      .when(command('EnrolParticipant', { ...enrolmentOf(sam), capacity: undefined }))
+      .then(enrolled(sam, { capacity: 1, enrolledOn: TODAY }));
+  });
+
+  it('enrols a mentee without a capacity, with empty skills and interests when none are given', () => {
+    const { skills: _skills, interests: _interests, ...withoutLists } = enrolmentOf(tom);
+    spec
+      .given(created())
+      .when(command('EnrolParticipant', withoutLists))
+      .then(enrolled(tom, { skills: [], interests: [], enrolledOn: TODAY }));
+  });
+
+  it('enrols while the program is running', () => {
+    spec
+      .given(created(), launched)
+      .when(command('EnrolParticipant', enrolmentOf(margaret)))
+      .then(enrolled(margaret, { enrolledOn: TODAY }));
+  });
+
+  it('gives a capacity to mentors only', () => {
+    spec
+      .given(created())
+      .when(command('EnrolParticipant', { ...enrolmentOf(margaret), capacity: 1 }))
+      .thenRejects({ kind: 'invalid', rule: 'capacity-for-mentors-only', field: 'capacity', messageIncludes: 'Margaret Chen' });
+  });
+
+  it("keeps a mentor's capacity within the program's maximum mentees per mentor", () => {
+    spec
+      .given(created({ maxMenteesPerMentor: 2 }))
+      .when(command('EnrolParticipant', { ...enrolmentOf(priya), capacity: 3 }))
+      .thenRejects({
+        kind: 'invalid',
+        rule: 'capacity-above-program-maximum',
+        field: 'capacity',
+        messageIncludes: ['at most 2', 'asked for 3'],
+      });
+  });
+
+  it('needs a capacity of at least one', () => {
+    spec
+      .given(created())
+      .when(command('EnrolParticipant', { ...enrolmentOf(priya), capacity: 0 }))
+      .thenRejects({ kind: 'invalid', rule: 'number-out-of-range', field: 'capacity' });
+  });
+
+  it('enrols each participant once', () => {
+    spec
+      .given(created(), enrolled(priya))
+      .when(command('EnrolParticipant', { ...enrolmentOf(priya), email: 'another@acme.example' }))
+      .thenRejects({ kind: 'conflict', rule: 'participant-already-enrolled', messageIncludes: 'Priya Raman' });
+  });
+
+  it('enrols each email address once, whatever its case', () => {
+    spec
+      .given(created(), enrolled(priya))
+      .when(command('EnrolParticipant', { ...enrolmentOf(ravi), email: 'PRIYA.RAMAN@acme.example' }))
+      .thenRejects({
+        kind: 'conflict',
+        rule: 'email-already-enrolled',
+        messageIncludes: ['priya.raman@acme.example', 'Priya Raman'],
+      });
+  });
+
+  it('needs an existing program', () => {
+    spec
+      .given()
+      .when(command('EnrolParticipant', enrolmentOf(priya)))
+      .thenRejects({ kind: 'not-found', rule: 'program-not-found' });
+  });
+
+  it('does not let a participant be their own manager', () => {
+    spec
+      .given(created())
+      .when(command('EnrolParticipant', { ...enrolmentOf(tom), managerId: tom.participantId }))
+      .thenRejects({ kind: 'invalid', rule: 'not-own-manager', field: 'managerId' });
+  });
+
+  const outOfRange: Array<[string, Partial<CommandOf<'EnrolParticipant'>['data']>, string, string]> = [
+    ['a seniority of at least 1', { seniority: 0 }, 'seniority', 'number-out-of-range'],
+    ['a seniority of at most 10', { seniority: 11 }, 'seniority', 'number-out-of-range'],
+    ['a whole seniority', { seniority: 4.5 }, 'seniority', 'whole-number-required'],
+    ['a role of mentor or mentee', { role: untyped('sponsor') }, 'role', 'unknown-value'],
+    ['a display name', { displayName: '' }, 'displayName', 'text-required'],
+    ['a display name of at most 120 characters', { displayName: 'x'.repeat(121) }, 'displayName', 'text-too-long'],
+    ['an email address', { email: 'priya at acme' }, 'email', 'email-format'],
+    ['a department', { department: ' ' }, 'department', 'text-required'],
+    ['each skill once', { skills: ['TikTok', 'tiktok'] }, 'skills', 'repeated-item'],
+    ['at most 20 interests', { interests: Array.from({ length: 21 }, (_, i) => `topic ${i}`) }, 'interests', 'too-many-items'],
+    ['a participant id', { participantId: '' }, 'participantId', 'text-required'],
+  ];
+  it.each(outOfRange)('needs %s', (_rule, overrides, field, rule) => {
+    spec
+      .given(created())
+      .when(command('EnrolParticipant', { ...enrolmentOf(priya), ...overrides }))
+      .thenRejects({ kind: 'invalid', rule, field });
+  });
+});
+
+describe('WithdrawParticipant', () => {
+  it('records the withdrawal of a participant without pairs', () => {
+    spec
+      .given(...running)
+      .when(command('WithdrawParticipant', { participantId: ravi.participantId, reason: 'Left the company.' }))
+      .then(withdrawn(ravi, 'Left the company.'));
+  });
+
+  it("ends each of the participant's active pairs first, in the same decision", () => {
+    spec
+      .given(
+        ...running,
+        paired('pair-1', priya, margaret),
+        paired('pair-2', priya, tom),
+        pairEnded('pair-2', 'completed', 'Goals met.', '2025-03-09'),
+        paired('pair-3', sam, ravi),
+        paired('pair-4', priya, tom, '2025-03-09'),
+      )
+      .when(command('WithdrawParticipant', { participantId: priya.participantId, reason: 'Parental leave.' }))
+      .then(
+        pairEnded('pair-1', 'withdrawn', 'Priya Raman withdrew from the program: Parental leave.'),
+        pairEnded('pair-4', 'withdrawn', 'Priya Raman withdrew from the program: Parental leave.'),
+        withdrawn(priya, 'Parental leave.'),
+      );
+  });
+
+  it('ends the pair of a withdrawing mentee too', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret))
+      .when(command('WithdrawParticipant', { participantId: margaret.participantId, reason: 'Sabbatical.' }))
+      .then(
+        pairEnded('pair-1', 'withdrawn', 'Margaret Chen withdrew from the program: Sabbatical.'),
+        withdrawn(margaret, 'Sabbatical.'),
+      );
+  });
+
+  it('withdraws a participant only once', () => {
+    spec
+      .given(...running, withdrawn(ravi, 'Left the company.', '2025-03-05'))
+      .when(command('WithdrawParticipant', { participantId: ravi.participantId, reason: 'Again.' }))
+      .thenRejects({ kind: 'conflict', rule: 'participant-already-withdrawn', messageIncludes: 'Ravi Das' });
+  });
+
+  it('needs an enrolled participant', () => {
+    spec
+      .given(...running)
+      .when(command('WithdrawParticipant', { participantId: 'p-nobody', reason: 'Unknown.' }))
+      .thenRejects({ kind: 'not-found', rule: 'participant-not-found', messageIncludes: 'p-nobody' });
+  });
+
+  it('needs a reason', () => {
+    spec
+      .given(...running)
+      .when(command('WithdrawParticipant', { participantId: ravi.participantId, reason: '' }))
+      .thenRejects({ kind: 'invalid', rule: 'text-required', field: 'reason' });
+  });
+
+  it('needs an existing program', () => {
+    spec
+      .given()
+      .when(command('WithdrawParticipant', { participantId: ravi.participantId, reason: 'Left.' }))
+      .thenRejects({ kind: 'not-found', rule: 'program-not-found' });
+  });
+});
+
+describe('RecordTraining', () => {
+  it('records a completed training module', () => {
+    spec
+      .given(...running)
+      .when(command('RecordTraining', { participantId: priya.participantId, module: 'Mentoring 101', completedOn: '2025-03-05' }))
+      .then(trained(priya, 'Mentoring 101', '2025-03-05'));
+  });
+
+  it('accepts training completed today', () => {
+    spec
+      .given(created(), enrolled(margaret))
+      .when(command('RecordTraining', { participantId: margaret.participantId, module: 'Being mentored', completedOn: TODAY }))
+      .then(trained(margaret, 'Being mentored', TODAY));
+  });
+
+  it('does not record training completed in the future', () => {
+    spec
+      .given(...running)
+      .when(command('RecordTraining', { participantId: priya.participantId, module: 'Mentoring 101', completedOn: '2025-03-11' }))
+      .thenRejects({ kind: 'invalid', rule: 'date-in-future', field: 'completedOn', messageIncludes: ['2025-03-11', TODAY] });
+  });
+
+  it('records each module once per participant, whatever its case', () => {
+    spec
+      .given(...running, trained(priya, 'Mentoring 101'))
+      .when(command('RecordTraining', { participantId: priya.participantId, module: 'mentoring 101', completedOn: TODAY }))
+      .thenRejects({ kind: 'conflict', rule: 'training-already-recorded', messageIncludes: 'Priya Raman' });
+  });
+
+  it('lets another participant complete the same module', () => {
+    spec
+      .given(...running, trained(priya, 'Mentoring 101'))
+      .when(command('RecordTraining', { participantId: sam.participantId, module: 'Mentoring 101', completedOn: TODAY }))
+      .then(trained(sam, 'Mentoring 101', TODAY));
+  });
+
+  it('needs an enrolled participant', () => {
+    spec
+      .given(...running)
+      .when(command('RecordTraining', { participantId: 'p-nobody', module: 'Mentoring 101', completedOn: TODAY }))
+      .thenRejects({ kind: 'not-found', rule: 'participant-not-found' });
+  });
+
+  it('does not record training for a withdrawn participant', () => {
+    spec
+      .given(...running, withdrawn(sam, 'Left.', '2025-03-04'))
+      .when(command('RecordTraining', { participantId: sam.participantId, module: 'Mentoring 101', completedOn: '2025-03-03' }))
+      .thenRejects({ kind: 'conflict', rule: 'participant-withdrawn', messageIncludes: 'Sam Lee' });
+  });
+
+  it('needs a real completion date', () => {
+    spec
+      .given(...running)
+      .when(command('RecordTraining', { participantId: sam.participantId, module: 'Mentoring 101', completedOn: 'yesterday' }))
+      .thenRejects({ kind: 'invalid', rule: 'date-required', field: 'completedOn' });
+  });
+});
+
+describe('PairParticipants', () => {
+  it('pairs a junior mentor with a senior mentee, today', () => {
+    spec
+      .given(...running)
+      .when(pairParticipants('pair-1', priya, margaret))
+      .then(paired('pair-1', priya, margaret, TODAY));
+  });
+
+  it("keeps the matching algorithm's score and rationale", () => {
+    spec
+      .given(...running)
+      .when(pairParticipants('pair-1', priya, margaret, { pairedBy: 'algorithm', matchScore: 0.87, rationale: 'TikTok skills match interests.' }))
+      .then({
+        type: 'Paired',
+        data: {
+          programId: PROGRAM_ID,
+          pairId: 'pair-1',
+          mentorId: priya.participantId,
+          menteeId: margaret.participantId,
+          pairedBy: 'algorithm',
+          matchScore: 0.87,
+          rationale: 'TikTok skills match interests.',
+          pairedOn: TODAY,
+        },
+      });
+  });
+
+  it('pairs only in a running program', () => {
+    spec
+      .given(created(), enrolled(priya), enrolled(margaret))
+      .when(pairParticipants('pair-1', priya, margaret))
+      .thenRejects({ kind: 'conflict', rule: 'pair-only-in-active-program', messageIncludes: 'not been launched' });
+  });
+
+  it('needs an existing program', () => {
+    spec
+      .given()
+      .when(pairParticipants('pair-1', priya, margaret))
+      .thenRejects({ kind: 'not-found', rule: 'program-not-found' });
+  });
+
+  it('needs an enrolled mentor', () => {
+    spec
+      .given(created(), enrolled(margaret), launched)
+      .when(pairParticipants('pair-1', priya, margaret))
+      .thenRejects({ kind: 'not-found', rule: 'participant-not-found', messageIncludes: 'p-priya' });
+  });
+
+  it('needs an enrolled mentee', () => {
+    spec
+      .given(created(), enrolled(priya), launched)
+      .when(pairParticipants('pair-1', priya, margaret))
+      .thenRejects({ kind: 'not-found', rule: 'participant-not-found', messageIncludes: 'p-margaret' });
+  });
+
+  it('does not pair a withdrawn mentor', () => {
+    spec
+      .given(...running, withdrawn(priya, 'Left.', '2025-03-04'))
+      .when(pairParticipants('pair-1', priya, margaret))
+      .thenRejects({ kind: 'conflict', rule: 'participant-withdrawn', messageIncludes: 'Priya Raman' });
+  });
+
+  it('does not pair a withdrawn mentee', () => {
+    spec
+      .given(...running, withdrawn(margaret, 'Left.', '2025-03-04'))
+      .when(pairParticipants('pair-1', priya, margaret))
+      .thenRejects({ kind: 'conflict', rule: 'participant-withdrawn', messageIncludes: 'Margaret Chen' });
+  });
+
+  it('pairs two different people', () => {
+    spec
+      .given(...running)
+      .when(pairParticipants('pair-1', priya, priya))
+      .thenRejects({ kind: 'invalid', rule: 'pair-of-two-people', field: 'menteeId' });
+  });
+
+  it('takes the mentor from the enrolled mentors', () => {
+    spec
+      .given(...running)
+      .when(pairParticipants('pair-1', tom, margaret))
+      .thenRejects({ kind: 'conflict', rule: 'mentor-enrolled-as-mentor', messageIncludes: 'Tom Okafor is enrolled as a mentee' });
+  });
+
+  it('takes the mentee from the enrolled mentees', () => {
+    spec
+      .given(...running)
+      .when(pairParticipants('pair-1', priya, sam))
+      .thenRejects({ kind: 'conflict', rule: 'mentee-enrolled-as-mentee', messageIncludes: 'Sam Lee is enrolled as a mentor' });
+  });
+
+  it('in a reverse program, needs the mentor to be less senior than the mentee', () => {
+    spec
+      .given(...running, enrolled({ ...ravi, participantId: 'p-ana', displayName: 'Ana', email: 'ana@acme.example', seniority: 1 }))
+      .when(pairParticipants('pair-1', priya, { ...ravi, participantId: 'p-ana' }))
+      .thenRejects({
+        kind: 'conflict',
+        rule: 'mentor-less-senior-than-mentee',
+        messageIncludes:
+          'In a reverse-mentoring program the mentor must be less senior than the mentee: mentor Priya Raman is at seniority 2, mentee Ana at 1',
+      });
+  });
+
+  it('in a reverse program, refuses a mentor as senior as the mentee', () => {
+    spec
+      .given(...running, enrolled({ ...ravi, participantId: 'p-kim', displayName: 'Kim', email: 'kim@acme.example', seniority: 2 }))
+      .when(pairParticipants('pair-1', priya, { ...ravi, participantId: 'p-kim' }))
+      .thenRejects({ kind: 'conflict', rule: 'mentor-less-senior-than-mentee', messageIncludes: 'at seniority 2, mentee Kim at 2' });
+  });
+
+  it('in a mutual program, pairs regardless of seniority', () => {
+    spec
+      .given(
+        created({ pairingRule: 'mutual' }),
+        enrolled(priya, { seniority: 8 }),
+        enrolled(margaret, { seniority: 3 }),
+        launched,
+      )
+      .when(pairParticipants('pair-1', priya, margaret))
+      .then(paired('pair-1', priya, margaret, TODAY));
+  });
+
+  it("does not pair a mentor with their manager (Tom manages Sam)", () => {
+    spec
+      .given(...running)
+      .when(pairParticipants('pair-1', sam, tom))
+      .thenRejects({
+        kind: 'conflict',
+        rule: 'no-pair-within-reporting-line',
+        messageIncludes: "Tom Okafor is Sam Lee's manager",
+      });
+  });
+
+  it('does not pair a mentee with their manager', () => {
+    spec
+      .given(
+        created({ pairingRule: 'mutual' }),
+        enrolled(priya),
+        enrolled(margaret, { managerId: priya.participantId }),
+        launched,
+      )
+      .when(pairParticipants('pair-1', priya, margaret))
+      .thenRejects({
+        kind: 'conflict',
+        rule: 'no-pair-within-reporting-line',
+        messageIncludes: "Priya Raman is Margaret Chen's manager",
+      });
+  });
+
+  it("does not give a mentor more mentees than the mentor's own capacity", () => {
+    spec
+      .given(...running, paired('pair-1', sam, margaret))
+      .when(pairParticipants('pair-2', sam, ravi))
+      .thenRejects({ kind: 'conflict', rule: 'mentor-at-capacity', messageIncludes: ['Sam Lee', '(1)'] });
+  });
+
+  it("does not give a mentor more mentees than the program's maximum, whatever their capacity", () => {
+    spec
+      .given(
+        created({ maxMenteesPerMentor: 1 }),
+        enrolled(priya, { capacity: 2 }),
+        enrolled(margaret),
+        enrolled(ravi),
+        launched,
+        paired('pair-1', priya, margaret),
+      )
+      .when(pairParticipants('pair-2', priya, ravi))
+      .thenRejects({ kind: 'conflict', rule: 'mentor-at-capacity', messageIncludes: ['Priya Raman', '(1)'] });
+  });
+
+  it('lets a mentor with capacity for two take a second mentee', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret))
+      .when(pairParticipants('pair-2', priya, ravi))
+      .then(paired('pair-2', priya, ravi, TODAY));
+  });
+
+  it('frees a place when a pair ends', () => {
+    spec
+      .given(...running, paired('pair-1', sam, margaret), pairEnded('pair-1', 'rematched', 'Better match found.', '2025-03-09'))
+      .when(pairParticipants('pair-2', sam, ravi))
+      .then(paired('pair-2', sam, ravi, TODAY));
+  });
+
+  it('gives a mentee one active pair at a time', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret))
+      .when(pairParticipants('pair-2', sam, margaret))
+      .thenRejects({
+        kind: 'conflict',
+        rule: 'mentee-already-paired',
+        messageIncludes: ['Margaret Chen already has a mentor', 'Priya Raman'],
+      });
+  });
+
+  it('uses each pair id once in the program', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret), pairEnded('pair-1', 'completed', '', '2025-03-09'))
+      .when(pairParticipants('pair-1', sam, ravi))
+      .thenRejects({ kind: 'conflict', rule: 'pair-already-exists', messageIncludes: 'pair-1' });
+  });
+
+  it('needs a match score between 0 and 1', () => {
+    spec
+      .given(...running)
+      .when(pairParticipants('pair-1', priya, margaret, { pairedBy: 'algorithm', matchScore: 1.5 }))
+      .thenRejects({ kind: 'invalid', rule: 'number-out-of-range', field: 'matchScore' });
+  });
+
+  it('needs to know who paired them', () => {
+    spec
+      .given(...running)
+      .when(pairParticipants('pair-1', priya, margaret, { pairedBy: untyped('manager') }))
+      .thenRejects({ kind: 'invalid', rule: 'unknown-value', field: 'pairedBy' });
+  });
+});
+
+describe('EndPair', () => {
+  it('ends an active pair today', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret))
+      .when(command('EndPair', { pairId: 'pair-1', reason: 'completed', note: 'Margaret now runs her own channel.' }))
+      .then(pairEnded('pair-1', 'completed', 'Margaret now runs her own channel.'));
+  });
+
+  it('needs a pair of this program', () => {
+    spec
+      .given(...running)
+      .when(command('EndPair', { pairId: 'pair-9', reason: 'not-a-fit', note: '' }))
+      .thenRejects({ kind: 'not-found', rule: 'pair-not-found', messageIncludes: 'pair-9' });
+  });
+
+  it('ends a pair only once', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret), pairEnded('pair-1', 'rematched', '', '2025-03-09'))
+      .when(command('EndPair', { pairId: 'pair-1', reason: 'completed', note: '' }))
+      .thenRejects({ kind: 'conflict', rule: 'pair-already-ended', messageIncludes: '2025-03-09' });
+  });
+
+  it.each(['withdrawn', 'program-closed'])("leaves the reason '%s' to the system", (reason) => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret))
+      .when(command('EndPair', { pairId: 'pair-1', reason: untyped(reason), note: '' }))
+      .thenRejects({ kind: 'invalid', rule: 'unknown-value', field: 'reason', messageIncludes: 'recorded automatically' });
+  });
+
+  it('keeps the note to 2000 characters', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret))
+      .when(command('EndPair', { pairId: 'pair-1', reason: 'completed', note: 'x'.repeat(2001) }))
+      .thenRejects({ kind: 'invalid', rule: 'text-too-long', field: 'note' });
+  });
+});

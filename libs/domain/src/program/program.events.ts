@@ -1,0 +1,111 @@
+import { CalendarDate } from '../shared/calendar';
+import {
+  FocusArea,
+  PairedBy,
+  PairEndReason,
+  PairingRule,
+  ParticipantRole,
+} from '../vocabulary';
+
+/** Events of the stream `program-<programId>`: the program's life, its enrolment and its pairing. */
+
+export interface Cadence {
+  /** A pair is expected to meet at least once every this many days. */
+  readonly sessionEveryDays: number;
+  /** A session shorter than this does not count towards the cadence. */
+  readonly minSessionMinutes: number;
+}
+
+export type ProgramCreated = {
+  type: 'ProgramCreated';
+  data: {
+    programId: string;
+    organizationId: string;
+    name: string;
+    /** May be empty. */
+    description: string;
+    focusAreas: FocusArea[];
+    goals: string[];
+    cadence: Cadence;
+    startsOn: CalendarDate;
+    endsOn: CalendarDate;
+    maxMenteesPerMentor: number;
+    pairingRule: PairingRule;
+    createdOn: CalendarDate;
+  };
+};
+
+export type ProgramLaunched = {
+  type: 'ProgramLaunched';
+  data: { programId: string; launchedOn: CalendarDate };
+};
+
+export type ProgramClosed = {
+  type: 'ProgramClosed';
+  data: { programId: string; closedOn: CalendarDate; outcome: string };
+};
+
+export type ParticipantEnrolled = {
+  type: 'ParticipantEnrolled';
+  data: {
+    programId: string;
+    participantId: string;
+    role: ParticipantRole;
+    displayName: string;
+    /** Trimmed and lower-cased; unique within the program. */
+    email: string;
+    seniority: number;
+    department: string;
+    /** The organisation id of the participant's manager, who may or may not be enrolled. */
+    managerId?: string;
+    /** What the participant can teach. */
+    skills: string[];
+    /** What the participant wants to learn. */
+    interests: string[];
+    /** Mentors only: how many mentees they take on at once. */
+    capacity?: number;
+    enrolledOn: CalendarDate;
+  };
+};
+
+export type ParticipantWithdrawn = {
+  type: 'ParticipantWithdrawn';
+  data: { programId: string; participantId: string; reason: string; withdrawnOn: CalendarDate };
+};
+
+export type TrainingCompleted = {
+  type: 'TrainingCompleted';
+  data: { programId: string; participantId: string; module: string; completedOn: CalendarDate };
+};
+
+export type Paired = {
+  type: 'Paired';
+  data: {
+    programId: string;
+    pairId: string;
+    mentorId: string;
+    menteeId: string;
+    pairedBy: PairedBy;
+    /** How well the matching algorithm rated the pair, 0 to 1. */
+    matchScore?: number;
+    rationale?: string;
+    pairedOn: CalendarDate;
+  };
+};
+
+export type PairEnded = {
+  type: 'PairEnded';
+  data: { programId: string; pairId: string; reason: PairEndReason; note: string; endedOn: CalendarDate };
+};
+
+export type ProgramEvent =
+  | ProgramCreated
+  | ProgramLaunched
+  | ProgramClosed
+  | ParticipantEnrolled
+  | ParticipantWithdrawn
+  | TrainingCompleted
+  | Paired
+  | PairEnded;
+
+export type ProgramEventType = ProgramEvent['type'];

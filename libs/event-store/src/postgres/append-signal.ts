@@ -1,0 +1,74 @@
+import { Client } from 'pg';
+
+const CHANNEL = 'event_store_appended';
+
+/**
+ * Wakes waiting subscribers when any process appends (LISTEN/NOTIFY on one shared connection).
+ * Notifications are a latency optimisation only: subscribers also poll, so a lost connection loses nothing.
+ */
+export class AppendSignal {
+  private client?: Client;
+  private waiters = new Set<(notified: boolean) => void>();
+  private stopped = false;
+  private reconnectTimer?: NodeJS.Timeout;
+  private reconnectDelayMs = 100;
+
+  constructor(private readonly connectionString: string) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect().catch(() => this.scheduleReconnect());
+  }
+
+  /** Resolves true on the next append anywhere, false after `timeoutMs` or on cancel. */
+  wait(timeoutMs: number): { promise: Promise<boolean>; cancel: () => void } {
+    let wake!: (notified: boolean) => void;
+    const promise = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => wake(false), timeoutMs);
+      wake = (notified) => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve(notified);
+      };
+      this.waiters.add(wake);
+    });
+    return { promise, cancel: () => wake(false) };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    for (const wake of [...this.waiters]) wake(false);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new Client({ connectionString: this.connectionString });
+    client.on('notification', () => {
+      for (const wake of [...this.waiters]) wake(true);
+    });
+    client.on('error', () => this.scheduleReconnect());
+    client.on('end', () => this.scheduleReconnect());
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.client = client;
+    this.reconnectDelayMs = 100;
+    // Anything appended while we were not listening is found by the waiters' next read.
+    for (const wake of [...this.waiters]) wake(true);
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    const lost = this.client;
+    this.client = undefined;
+    lost?.end().catch(() => undefined);
+    const delay = this.reconnectDelayMs;
+    this.reconnectDelayMs = Math.min(delay * 2, 5000);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (!this.stopped) this.connect().catch(() => this.scheduleReconnect());
+    }, delay);
+  }
+}

@@ -1,0 +1,2 @@
+export { PostgresEventStore, PostgresEventStoreOptions } from './postgres-event-store';
+export { ensureDatabase, createPool, isConnectionFailure } from './connection';
