@@ -13,10 +13,14 @@ import { ActualRevision, ExpectedRevision } from '../events';
 const UNAVAILABLE_GRPC_CODES: ReadonlySet<unknown> = new Set([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]);
 const UNAVAILABLE_SOCKET_CODES: ReadonlySet<unknown> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENOTFOUND']);
 
-/** EventStoreDB cannot be reached right now; the same request may succeed later. */
+/**
+ * EventStoreDB cannot be reached right now; the same request may succeed later. A CANCELLED that reaches us as an
+ * error came from the server's side (our own cancellations are swallowed by the client): it went away mid-call.
+ */
 export function isUnavailable(error: unknown): boolean {
   if (
     error instanceof UnavailableError ||
+    error instanceof CancelledError ||
     error instanceof DeadlineExceededError ||
     error instanceof NotLeaderError ||
     error instanceof EventStoreUnavailableError
@@ -31,7 +35,7 @@ export function isUnavailable(error: unknown): boolean {
 
 /** Worth subscribing again: the connection went away, or the server cut the call. */
 export function isTransient(error: unknown): boolean {
-  return isUnavailable(error) || error instanceof CancelledError || Reflect.get(Object(error), 'code') === status.INTERNAL;
+  return isUnavailable(error) || Reflect.get(Object(error), 'code') === status.INTERNAL;
 }
 
 export function unavailable(error: unknown): EventStoreUnavailableError {

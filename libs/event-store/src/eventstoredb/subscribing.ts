@@ -90,8 +90,12 @@ class EventStoreDbAllSubscription implements AllSubscription {
     const message = this.inbox.shift();
     if (message) return Promise.resolve(this.handOut(message));
     if (this.failure) return Promise.reject(this.failure.error);
+    // Wait first: attaching can fail at once (a closed store), and the failure goes to the waiters.
+    const handedOut = new Promise<IteratorResult<SubscriptionMessage>>((resolve, reject) =>
+      this.waiters.push({ resolve, reject }),
+    );
     if (!this.source && !this.retryTimer) this.attach();
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return handedOut;
   }
 
   private handOut(message: SubscriptionMessage): IteratorResult<SubscriptionMessage> {

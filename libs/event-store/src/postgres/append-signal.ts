@@ -12,6 +12,12 @@ export class AppendSignal {
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
   private reconnectDelayMs = 100;
+  /** Counts notifications, so a subscriber that was busy when one arrived still sees that it came. */
+  private notifications = 0;
+
+  get generation(): number {
+    return this.notifications;
+  }
 
   constructor(private readonly connectionString: string) {}
 
@@ -20,8 +26,12 @@ export class AppendSignal {
     await this.connect().catch(() => this.scheduleReconnect());
   }
 
-  /** Resolves true on the next append anywhere, false after `timeoutMs` or on cancel. */
-  wait(timeoutMs: number): { promise: Promise<boolean>; cancel: () => void } {
+  /**
+   * Resolves true on the next append anywhere (at once if one came since `seenGeneration`), false after
+   * `timeoutMs` or on cancel.
+   */
+  wait(timeoutMs: number, seenGeneration = this.notifications): { promise: Promise<boolean>; cancel: () => void } {
+    if (seenGeneration !== this.notifications) return { promise: Promise.resolve(true), cancel: () => undefined };
     let wake!: (notified: boolean) => void;
     const promise = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => wake(false), timeoutMs);
@@ -47,6 +57,7 @@ export class AppendSignal {
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.connectionString });
     client.on('notification', () => {
+      this.notifications++;
       for (const wake of [...this.waiters]) wake(true);
     });
     client.on('error', () => this.scheduleReconnect());
@@ -56,6 +67,7 @@ export class AppendSignal {
     this.client = client;
     this.reconnectDelayMs = 100;
     // Anything appended while we were not listening is found by the waiters' next read.
+    this.notifications++;
     for (const wake of [...this.waiters]) wake(true);
   }
 

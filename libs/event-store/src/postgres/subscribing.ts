@@ -19,7 +19,9 @@ export interface PostgresSubscriptionTuning {
 
 export const DEFAULT_SUBSCRIPTION_TUNING: PostgresSubscriptionTuning = { batchSize: 500, pollIntervalMs: 500 };
 
-const QUICK_RETRY_MS = [2, 5, 10, 20, 50, 100];
+// After a wake-up, how soon to look again for an event held back by an older transaction (any transaction in
+// the cluster holds the xmin horizon, and its commit sends no notification).
+const SETTLING_RETRY_MS = [2, 5, 10, 20, 50, 100, 200, 400, 500, 500, 500, 500, 500, 500, 500, 500];
 
 class PostgresAllSubscription implements AllSubscription {
   private closed = false;
@@ -49,12 +51,13 @@ class PostgresAllSubscription implements AllSubscription {
     let woken = false;
     let quickRetry = 0;
     while (!this.closed) {
+      const seen = this.signal.generation;
       let events;
       try {
         events = await readSettledEvents(this.pool, this.after, this.tuning.batchSize);
       } catch (error) {
         if (!(error instanceof EventStoreUnavailableError)) throw error;
-        await this.pause(this.tuning.pollIntervalMs);
+        await this.pause(this.tuning.pollIntervalMs, seen);
         continue;
       }
       for (const event of events) {
@@ -68,19 +71,19 @@ class PostgresAllSubscription implements AllSubscription {
         yield { kind: 'caught-up' };
       }
       // Woken but nothing visible yet: the append's transaction is still settling, so look again soon.
-      if (woken && events.length === 0 && quickRetry < QUICK_RETRY_MS.length) {
-        await this.pause(QUICK_RETRY_MS[quickRetry++]);
+      if (woken && events.length === 0 && quickRetry < SETTLING_RETRY_MS.length) {
+        await this.pause(Math.min(SETTLING_RETRY_MS[quickRetry++], this.tuning.pollIntervalMs), seen);
         continue;
       }
       quickRetry = 0;
-      woken = await this.pause(this.tuning.pollIntervalMs);
+      woken = await this.pause(this.tuning.pollIntervalMs, seen);
     }
   }
 
   /** Waits for an append notification or the timeout; true when an append woke us. */
-  private async pause(timeoutMs: number): Promise<boolean> {
+  private async pause(timeoutMs: number, seenGeneration: number): Promise<boolean> {
     if (this.closed) return false;
-    const wait = this.signal.wait(timeoutMs);
+    const wait = this.signal.wait(timeoutMs, seenGeneration);
     this.cancelWait = wait.cancel;
     const notified = await wait.promise;
     this.cancelWait = undefined;

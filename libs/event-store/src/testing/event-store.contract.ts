@@ -33,6 +33,9 @@ async function expectWrongVersion(
   expect({ expected: wrong.expected, actual: wrong.actual }).toEqual({ expected, actual });
 }
 
+// A read still pending when collect() gave up: the next collect() must take its message, not lose it.
+const pendingReads = new WeakMap<AllSubscription, Promise<IteratorResult<SubscriptionMessage>>>();
+
 /** Reads subscription messages until `until` says stop, or fails after `timeoutMs`. */
 export async function collect(
   subscription: AllSubscription,
@@ -45,13 +48,16 @@ export async function collect(
   while (!until(messages)) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new Error(`Subscription timed out after ${messages.length} messages`);
+    const read = pendingReads.get(subscription) ?? iterator.next();
+    pendingReads.set(subscription, read);
     let timer: NodeJS.Timeout | undefined;
     const next = await Promise.race([
-      iterator.next(),
+      read,
       new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), remaining))),
     ]);
     clearTimeout(timer);
     if (next === 'timeout') throw new Error(`Subscription timed out after ${messages.length} messages`);
+    pendingReads.delete(subscription);
     if (next.done) break;
     messages.push(next.value);
   }

@@ -4,11 +4,21 @@
  * read and subscribe against it in tests where no EventStoreDB can run. It keeps everything in memory, listens
  * insecurely on 127.0.0.1, and can drop subscriptions or go away and come back on the same port.
  */
-import { Server, ServerCredentials, ServerUnaryCall, sendUnaryData, status } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  ServerDuplexStream,
+  ServerReadableStream,
+  ServerUnaryCall,
+  ServerWritableStream,
+  sendUnaryData,
+  status,
+} from '@grpc/grpc-js';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import { Empty } from '@eventstore/db-client/generated/shared_pb';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
+import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp, ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import { handleAppend, handleBatchAppend } from './append-handlers';
 import { DoubleLog } from './double-log';
 import { ReadHandler } from './read-handler';
@@ -88,19 +98,29 @@ export class EventStoreDbDouble {
 
   private async listen(): Promise<void> {
     const server = new Server();
+    const append = handleAppend(this.log);
+    const batchAppend = handleBatchAppend(this.log);
     server.addService(StreamsService, {
-      read: this.counted('read', this.reads.read),
-      append: this.counted('append', handleAppend(this.log)),
-      batchAppend: this.counted('batchAppend', handleBatchAppend(this.log)),
+      read: (call: ServerWritableStream<ReadReq, ReadResp>) => {
+        this.calls.read++;
+        this.reads.read(call);
+      },
+      append: (call: ServerReadableStream<AppendReq, AppendResp>, reply: sendUnaryData<AppendResp>) => {
+        this.calls.append++;
+        append(call, reply);
+      },
+      batchAppend: (call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>) => {
+        this.calls.batchAppend++;
+        batchAppend(call);
+      },
     });
-    server.addService(ServerFeaturesService, {
-      getSupportedMethods: this.counted('serverFeatures', this.supportedMethods),
-    });
+    server.addService(ServerFeaturesService, { getSupportedMethods: this.supportedMethods });
     this.port = await bindWithRetry(server, this.port);
     this.server = server;
   }
 
   private readonly supportedMethods = (_call: ServerUnaryCall<Empty, SupportedMethods>, reply: sendUnaryData<SupportedMethods>) => {
+    this.calls.serverFeatures++;
     if (!this.options.batchAppend) {
       return reply({ code: status.UNIMPLEMENTED, details: 'ServerFeatures is not implemented' });
     }
@@ -110,14 +130,6 @@ export class EventStoreDbDouble {
     }
     reply(null, methods);
   };
-
-  private counted<H extends (...args: never[]) => void>(name: keyof DoubleCallCounts, handler: H): H {
-    const calls = this.calls;
-    return ((...args: Parameters<H>) => {
-      calls[name]++;
-      handler(...args);
-    }) as H;
-  }
 
   private afterClientAppend(streamName: string | undefined): void {
     if (!streamName || streamName.startsWith('$')) return;

@@ -42,12 +42,14 @@ export function proposedEvent(message: ProposedMessageLike): ProposedEvent {
   };
 }
 
-/** Reads the oneof both append RPCs use for the expectation; the field names differ, the cases do not. */
-export function expectationOf(options: {
+interface ExpectationOptions {
   hasAny(): boolean;
   hasNoStream(): boolean;
   hasStreamExists(): boolean;
-}, revision: string | undefined): ExpectedRevision {
+}
+
+/** Reads the oneof both append RPCs use for the expectation; only the revision field is named differently. */
+export function expectationOf(options: ExpectationOptions, revision: string | undefined): ExpectedRevision {
   if (options.hasAny()) return 'any';
   if (options.hasNoStream()) return 'no_stream';
   if (options.hasStreamExists()) return 'stream_exists';

@@ -1,0 +1,99 @@
+import { fold } from '../shared/decider';
+import { programDecider } from './program.decider';
+import { ProgramEvent } from './program.events';
+import { activePairsOf } from './program.state';
+
+const programId = 'digital-leaders-2025';
+const history: ProgramEvent[] = [
+  {
+    type: 'ProgramCreated',
+    data: {
+      programId, organizationId: 'acme', name: 'Digital Leaders 2025', description: '',
+      focusAreas: ['social-media', 'culture'], goals: ['Post monthly'], cadence: { sessionEveryDays: 14, minSessionMinutes: 30 },
+      startsOn: '2025-03-01', endsOn: '2025-08-31', maxMenteesPerMentor: 2, pairingRule: 'reverse', createdOn: '2025-02-20',
+    },
+  },
+  {
+    type: 'ParticipantEnrolled',
+    data: {
+      programId, participantId: 'p-priya', role: 'mentor', displayName: 'Priya Raman', email: 'priya@acme.example',
+      seniority: 2, department: 'Marketing', managerId: 'o-helen', skills: [], interests: [], capacity: 2, enrolledOn: '2025-02-25',
+    },
+  },
+  {
+    type: 'ParticipantEnrolled',
+    data: {
+      programId, participantId: 'p-margaret', role: 'mentee', displayName: 'Margaret Chen', email: 'margaret@acme.example',
+      seniority: 9, department: 'Finance', skills: [], interests: [], enrolledOn: '2025-02-25',
+    },
+  },
+  { type: 'TrainingCompleted', data: { programId, participantId: 'p-priya', module: 'Mentoring 101', completedOn: '2025-02-27' } },
+  { type: 'ProgramLaunched', data: { programId, launchedOn: '2025-03-01' } },
+  { type: 'Paired', data: { programId, pairId: 'pair-1', mentorId: 'p-priya', menteeId: 'p-margaret', pairedBy: 'admin', pairedOn: '2025-03-03' } },
+  { type: 'PairEnded', data: { programId, pairId: 'pair-1', reason: 'withdrawn', note: 'Margaret withdrew.', endedOn: '2025-03-09' } },
+  { type: 'ParticipantWithdrawn', data: { programId, participantId: 'p-margaret', reason: 'Sabbatical.', withdrawnOn: '2025-03-09' } },
+];
+
+describe('program state (what the API reads)', () => {
+  it('starts as no program', () => {
+    expect(programDecider.initialState).toEqual({ status: 'none' });
+  });
+
+  it('follows the program from draft to active to closed', () => {
+    const draft = fold(programDecider, history.slice(0, 1));
+    const active = fold(programDecider, history);
+    const closed = programDecider.evolve(active, {
+      type: 'ProgramClosed',
+      data: { programId, closedOn: '2025-09-01', outcome: '' },
+    });
+    expect([draft.status, active.status, closed.status]).toEqual(['draft', 'active', 'closed']);
+  });
+
+  it('holds the program, its participants and its pairs', () => {
+    expect(fold(programDecider, history)).toEqual({
+      status: 'active',
+      programId,
+      organizationId: 'acme',
+      name: 'Digital Leaders 2025',
+      focusAreas: ['social-media', 'culture'],
+      cadence: { sessionEveryDays: 14, minSessionMinutes: 30 },
+      startsOn: '2025-03-01',
+      endsOn: '2025-08-31',
+      maxMenteesPerMentor: 2,
+      pairingRule: 'reverse',
+      launchedOn: '2025-03-01',
+      participants: {
+        'p-priya': {
+          participantId: 'p-priya', role: 'mentor', displayName: 'Priya Raman', email: 'priya@acme.example',
+          seniority: 2, department: 'Marketing', managerId: 'o-helen', capacity: 2, withdrawn: false,
+          completedTraining: ['Mentoring 101'],
+        },
+        'p-margaret': {
+          participantId: 'p-margaret', role: 'mentee', displayName: 'Margaret Chen', email: 'margaret@acme.example',
+          seniority: 9, department: 'Finance', withdrawn: true, completedTraining: [],
+        },
+      },
+      pairs: {
+        'pair-1': {
+          pairId: 'pair-1', mentorId: 'p-priya', menteeId: 'p-margaret', active: false, pairedOn: '2025-03-03',
+          endedOn: '2025-03-09', endReason: 'withdrawn',
+        },
+      },
+    });
+  });
+
+  it('never changes the state it is given', () => {
+    const before = fold(programDecider, history.slice(0, 6));
+    const snapshot = JSON.stringify(before);
+    const after = history.slice(6).reduce(programDecider.evolve, before);
+    expect(JSON.stringify(before)).toBe(snapshot);
+    expect(after).not.toBe(before);
+  });
+
+  it('lists the active pairs of a participant', () => {
+    const state = fold(programDecider, history.slice(0, 6));
+    if (state.status === 'none') throw new Error('program expected');
+    expect(activePairsOf(state, 'p-margaret').map((pair) => pair.pairId)).toEqual(['pair-1']);
+    expect(activePairsOf(state, 'p-sam')).toEqual([]);
+  });
+});
