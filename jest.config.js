@@ -10,6 +10,7 @@ module.exports = {
     '^@flipside/event-store$': '<rootDir>/libs/event-store/src',
     '^@flipside/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
     '^@flipside/testing$': '<rootDir>/libs/testing/src',
+    '^@flipside/config$': '<rootDir>/libs/config/src',
   },
   setupFiles: ['reflect-metadata'],
   testTimeout: 60000,

@@ -5,3 +5,4 @@ export * from './appending/event-appender.port';
 export * from './reading/event-reader.port';
 export * from './subscribing/event-subscriber.port';
 export * from './event-store.port';
+export * from './configured-event-store';

@@ -132,7 +132,7 @@ function updateParticipant(
 ): ExistingProgram {
   const participant = state.participants[participantId];
   if (!participant) return state;
-  (state.participants as Record<string, ProgramParticipant>)[participantId] = change(participant); return state;
+  return { ...state, participants: { ...state.participants, [participantId]: change(participant) } };
 }
 
 /** Compile-time exhaustiveness; at run time an event type this code does not know leaves the state as it was. */
