@@ -1,0 +1,29 @@
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { FIT_ANSWERS, FitAnswer, LIMITS, PARTICIPANT_ROLES, ParticipantRole } from '@flipside/domain';
+
+export class GiveFeedbackDto {
+  /** Optional client-chosen feedback id. */
+  @IsOptional() @IsUUID()
+  id?: string;
+
+  /** The session this feedback is about, if any: one feedback per giver per session. */
+  @IsOptional() @IsUUID()
+  sessionId?: string;
+
+  @IsIn(PARTICIPANT_ROLES)
+  fromRole!: ParticipantRole;
+
+  /** The pair member giving it; a participant may only give feedback as itself. */
+  @IsUUID()
+  givenBy!: string;
+
+  @IsInt() @Min(LIMITS.rating.min) @Max(LIMITS.rating.max)
+  rating!: number;
+
+  /** Free text, for admins only: never in read models for participants, never on Kafka. */
+  @IsOptional() @IsString() @MaxLength(LIMITS.feedbackComment.maxLength)
+  comment?: string;
+
+  @IsIn(FIT_ANSWERS)
+  fit!: FitAnswer;
+}

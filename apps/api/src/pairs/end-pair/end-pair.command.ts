@@ -1,0 +1,25 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandContext } from '../../streams/command-context';
+import { CommandOutcome } from '../../streams/decision-recorder';
+import { ProgramCommands } from '../../streams/program-commands';
+import { EndPairDto } from './end-pair.dto';
+
+export class EndPairCommand {
+  constructor(
+    readonly programId: string,
+    readonly pairId: string,
+    readonly body: EndPairDto,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(EndPairCommand)
+export class EndPairHandler implements ICommandHandler<EndPairCommand, CommandOutcome> {
+  constructor(private readonly programs: ProgramCommands) {}
+
+  execute({ programId, pairId, body, context }: EndPairCommand): Promise<CommandOutcome> {
+    return this.programs.record('EndPair', { programId, pairId, reason: body.reason, note: body.note ?? '' }, context, {
+      id: pairId,
+    });
+  }
+}

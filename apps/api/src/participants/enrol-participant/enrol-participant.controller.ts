@@ -1,0 +1,31 @@
+import { Body, Controller, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Response } from 'express';
+import { IdParam } from '../../http/id-param';
+import { AllowedRoles } from '../../identity/allowed-roles';
+import { CommandContext, CommandContextOf } from '../../streams/command-context';
+import { commandResponse } from '../../streams/command-response';
+import { CommandOutcome } from '../../streams/decision-recorder';
+import { EnrolParticipantCommand } from './enrol-participant.command';
+import { EnrolParticipantDto } from './enrol-participant.dto';
+
+@Controller('v1/programs/:programId/participants')
+export class EnrolParticipantController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @AllowedRoles('admin')
+  async enrol(
+    @IdParam('programId') programId: string,
+    @Body() body: EnrolParticipantDto,
+    @CommandContextOf() context: CommandContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const outcome = await this.commands.execute<EnrolParticipantCommand, CommandOutcome>(
+      new EnrolParticipantCommand(programId, body, context),
+    );
+    return commandResponse(response, outcome, {
+      location: `/v1/programs/${programId}/participants/${outcome.id}`,
+    });
+  }
+}

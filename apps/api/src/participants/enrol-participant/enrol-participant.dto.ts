@@ -1,0 +1,54 @@
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { LIMITS, PARTICIPANT_ROLES, ParticipantRole } from '@flipside/domain';
+
+export class EnrolParticipantDto {
+  /** Optional client-chosen participant id (the `sub` of the participant's tokens). */
+  @IsOptional() @IsUUID()
+  id?: string;
+
+  @IsIn(PARTICIPANT_ROLES)
+  role!: ParticipantRole;
+
+  @IsString() @Length(LIMITS.displayName.minLength, LIMITS.displayName.maxLength)
+  displayName!: string;
+
+  @IsEmail() @MaxLength(LIMITS.email.maxLength)
+  email!: string;
+
+  /** 1 = entry level, 10 = executive. */
+  @IsInt() @Min(LIMITS.seniority.min) @Max(LIMITS.seniority.max)
+  seniority!: number;
+
+  @IsString() @Length(LIMITS.department.minLength, LIMITS.department.maxLength)
+  department!: string;
+
+  @IsOptional() @IsString() @Length(LIMITS.id.minLength, LIMITS.id.maxLength)
+  managerId?: string;
+
+  /** What they can teach. */
+  @IsOptional() @ArrayMaxSize(LIMITS.skillsPerParticipant.max) @ArrayUnique()
+  @IsString({ each: true }) @Length(LIMITS.skillOrInterest.minLength, LIMITS.skillOrInterest.maxLength, { each: true })
+  skills?: string[];
+
+  /** What they want to learn. */
+  @IsOptional() @ArrayMaxSize(LIMITS.interestsPerParticipant.max) @ArrayUnique()
+  @IsString({ each: true }) @Length(LIMITS.skillOrInterest.minLength, LIMITS.skillOrInterest.maxLength, { each: true })
+  interests?: string[];
+
+  /** Mentors only: how many mentees at once (at most the program's maxMenteesPerMentor). */
+  @IsOptional() @IsInt() @Min(LIMITS.mentorCapacity.min) @Max(LIMITS.maxMenteesPerMentor.max)
+  capacity?: number;
+}

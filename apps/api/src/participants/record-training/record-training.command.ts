@@ -1,0 +1,23 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandContext } from '../../streams/command-context';
+import { CommandOutcome } from '../../streams/decision-recorder';
+import { ProgramCommands } from '../../streams/program-commands';
+import { RecordTrainingDto } from './record-training.dto';
+
+export class RecordTrainingCommand {
+  constructor(
+    readonly programId: string,
+    readonly participantId: string,
+    readonly body: RecordTrainingDto,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(RecordTrainingCommand)
+export class RecordTrainingHandler implements ICommandHandler<RecordTrainingCommand, CommandOutcome> {
+  constructor(private readonly programs: ProgramCommands) {}
+
+  execute({ programId, participantId, body, context }: RecordTrainingCommand): Promise<CommandOutcome> {
+    return this.programs.record('RecordTraining', { programId, participantId, ...body }, context, { id: participantId });
+  }
+}

@@ -1,0 +1,26 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandContext } from '../../streams/command-context';
+import { CommandOutcome } from '../../streams/decision-recorder';
+import { ProgramCommands } from '../../streams/program-commands';
+import { WithdrawParticipantDto } from './withdraw-participant.dto';
+
+export class WithdrawParticipantCommand {
+  constructor(
+    readonly programId: string,
+    readonly participantId: string,
+    readonly body: WithdrawParticipantDto,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/** Withdrawing ends the participant's active pairs in the same append. */
+@CommandHandler(WithdrawParticipantCommand)
+export class WithdrawParticipantHandler implements ICommandHandler<WithdrawParticipantCommand, CommandOutcome> {
+  constructor(private readonly programs: ProgramCommands) {}
+
+  execute({ programId, participantId, body, context }: WithdrawParticipantCommand): Promise<CommandOutcome> {
+    return this.programs.record('WithdrawParticipant', { programId, participantId, reason: body.reason }, context, {
+      id: participantId,
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsCalendarDate } from '../../http/calendar-date';
+import { FOCUS_AREAS, FocusArea, LIMITS, PAIRING_RULES, PairingRule } from '@flipside/domain';
+
+export class CadenceDto {
+  @IsInt() @Min(LIMITS.sessionEveryDays.min) @Max(LIMITS.sessionEveryDays.max)
+  sessionEveryDays!: number;
+
+  @IsInt() @Min(LIMITS.minSessionMinutes.min) @Max(LIMITS.minSessionMinutes.max)
+  minSessionMinutes!: number;
+}
+
+export class CreateProgramDto {
+  /** Optional client-chosen id: sending the same creation again answers with the first result. */
+  @IsOptional() @IsUUID()
+  id?: string;
+
+  @IsString() @Length(LIMITS.programName.minLength, LIMITS.programName.maxLength)
+  name!: string;
+
+  @IsOptional() @IsString() @MaxLength(LIMITS.programDescription.maxLength)
+  description?: string;
+
+  @ArrayMinSize(LIMITS.focusAreasPerProgram.min) @ArrayUnique() @IsIn(FOCUS_AREAS, { each: true })
+  focusAreas!: FocusArea[];
+
+  @ArrayMinSize(LIMITS.goalsPerProgram.min) @ArrayMaxSize(LIMITS.goalsPerProgram.max)
+  @IsString({ each: true }) @Length(LIMITS.goal.minLength, LIMITS.goal.maxLength, { each: true })
+  goals!: string[];
+
+  @ValidateNested() @Type(() => CadenceDto)
+  cadence!: CadenceDto;
+
+  @IsCalendarDate()
+  startsOn!: string;
+
+  @IsCalendarDate()
+  endsOn!: string;
+
+  @IsOptional() @IsInt() @Min(LIMITS.maxMenteesPerMentor.min) @Max(LIMITS.maxMenteesPerMentor.max)
+  maxMenteesPerMentor?: number;
+
+  @IsOptional() @IsIn(PAIRING_RULES)
+  pairingRule?: PairingRule;
+}

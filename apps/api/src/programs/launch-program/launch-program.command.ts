@@ -1,0 +1,20 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandContext } from '../../streams/command-context';
+import { CommandOutcome } from '../../streams/decision-recorder';
+import { ProgramCommands } from '../../streams/program-commands';
+
+export class LaunchProgramCommand {
+  constructor(
+    readonly programId: string,
+    readonly context: CommandContext,
+  ) {}
+}
+
+@CommandHandler(LaunchProgramCommand)
+export class LaunchProgramHandler implements ICommandHandler<LaunchProgramCommand, CommandOutcome> {
+  constructor(private readonly programs: ProgramCommands) {}
+
+  execute({ programId, context }: LaunchProgramCommand): Promise<CommandOutcome> {
+    return this.programs.record('LaunchProgram', { programId }, context, { id: programId });
+  }
+}

@@ -1,0 +1,28 @@
+import { Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Response } from 'express';
+import { IdParam } from '../../http/id-param';
+import { AllowedRoles } from '../../identity/allowed-roles';
+import { CommandContext, CommandContextOf } from '../../streams/command-context';
+import { commandResponse } from '../../streams/command-response';
+import { CommandOutcome } from '../../streams/decision-recorder';
+import { LaunchProgramCommand } from './launch-program.command';
+
+@Controller('v1/programs/:programId/launch')
+export class LaunchProgramController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(200)
+  @AllowedRoles('admin')
+  async launch(
+    @IdParam('programId') programId: string,
+    @CommandContextOf() context: CommandContext,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const outcome = await this.commands.execute<LaunchProgramCommand, CommandOutcome>(
+      new LaunchProgramCommand(programId, context),
+    );
+    return commandResponse(response, outcome);
+  }
+}

@@ -1,0 +1,58 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { LIMITS, PARTICIPANT_ROLES, ParticipantRole, SESSION_FORMATS, SessionFormat } from '@flipside/domain';
+import { IsCalendarDate } from '../../http/calendar-date';
+
+export class ActionItemDto {
+  @IsString() @Length(LIMITS.actionItemDescription.minLength, LIMITS.actionItemDescription.maxLength)
+  description!: string;
+
+  @IsIn(PARTICIPANT_ROLES)
+  owner!: ParticipantRole;
+
+  @IsCalendarDate()
+  dueOn!: string;
+}
+
+export class LogSessionDto {
+  /** Optional client-chosen session id. */
+  @IsOptional() @IsUUID()
+  id?: string;
+
+  /** Not in the future, not before the pairing, within the program. */
+  @IsCalendarDate()
+  heldOn!: string;
+
+  @IsInt() @Min(LIMITS.durationMinutes.min) @Max(LIMITS.durationMinutes.max)
+  durationMinutes!: number;
+
+  @IsIn(SESSION_FORMATS)
+  format!: SessionFormat;
+
+  @IsOptional() @ArrayMaxSize(LIMITS.topicsPerSession.max)
+  @IsString({ each: true }) @Length(LIMITS.topic.minLength, LIMITS.topic.maxLength, { each: true })
+  topics?: string[];
+
+  /** What was learned. */
+  @IsString() @MaxLength(LIMITS.insights.maxLength)
+  insights!: string;
+
+  @IsOptional() @ArrayMaxSize(LIMITS.actionItemsPerSession.max) @ValidateNested({ each: true }) @Type(() => ActionItemDto)
+  actionItems?: ActionItemDto[];
+
+  /** For the pair alone: never copied into read models or integration events. */
+  @IsOptional() @IsString() @MaxLength(LIMITS.confidentialNotes.maxLength)
+  confidentialNotes?: string;
+}

@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Decider, RuleViolation } from '@flipside/domain';
+import {
+  EVENT_STORE,
+  EventStore,
+  Position,
+  WrongExpectedVersionError,
+  describeRevision,
+  serializePosition,
+} from '@flipside/event-store';
+import { problems } from '../http/problem';
+import { CommandContext } from './command-context';
+import { DomainEventLike, envelope } from './event-envelope';
+import { StreamQueue } from './stream-queue';
+import { StreamState, StreamStates } from './stream-states';
+
+/** What every command answers: the id it concerns, and where its events landed. */
+export interface CommandOutcome {
+  readonly id: string;
+  readonly revision: string;
+  readonly position: string;
+  /** False when a repeated creation was answered with the first one's result. */
+  readonly recordedNow: boolean;
+}
+
+export interface Decision<C> {
+  /** The command to decide, built from the freshly loaded state (e.g. with program context). */
+  readonly command: C;
+  /** The organization the events belong to (metadata). */
+  readonly organizationId: string;
+}
+
+export interface RecordRequest<C, E, S> {
+  readonly decider: Decider<C, E, S>;
+  readonly streamName: string;
+  readonly context: CommandContext;
+  /** The id the response names. */
+  readonly id: string;
+  /**
+   * Checks access and builds the command, on every attempt from fresh state; throws a Problem to refuse.
+   * Pair commands load their program here, so a retry sees the program's latest word on the pair too.
+   */
+  prepare(current: StreamState<S>): Promise<Decision<C>> | Decision<C>;
+  /** For creations with a client-chosen id: a repeat of the same command answers with the first result. */
+  readonly replayable?: boolean;
+}
+
+const MAX_ATTEMPTS = 8;
+
+export function violationProblem(violation: RuleViolation) {
+  switch (violation.kind) {
+    case 'invalid':
+      return problems.invalidRequest([{ field: violation.field ?? 'body', message: violation.message }]);
+    case 'not-found':
+      return problems.notFound(violation.message, violation.rule);
+    default:
+      return problems.ruleBroken(violation.rule, violation.message);
+  }
+}
+
+function fingerprintOf(streamName: string, command: unknown): string {
+  const { now: _now, ...rest } = command as Record<string, unknown>;
+  return createHash('sha256').update(streamName).update(JSON.stringify(rest)).digest('base64url');
+}
+
+const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+
+/**
+ * The write path of every command: load the stream's state, decide, append at the revision decided on.
+ * A concurrent writer makes the append fail; without If-Match the command is decided again on fresh state.
+ */
+@Injectable()
+export class DecisionRecorder {
+  private readonly queue = new StreamQueue();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly states: StreamStates,
+  ) {}
+
+  record<C, E extends DomainEventLike, S>(request: RecordRequest<C, E, S>): Promise<CommandOutcome> {
+    return this.queue.run(request.streamName, () => this.attempt(request));
+  }
+
+  private async attempt<C, E extends DomainEventLike, S>(request: RecordRequest<C, E, S>): Promise<CommandOutcome> {
+    const { decider, streamName, context } = request;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.states.load(decider, streamName);
+      const { command, organizationId } = await request.prepare(current);
+      if (context.ifMatch !== undefined && context.ifMatch !== current.revision) {
+        throw problems.stale(context.ifMatch.toString(), current.revision.toString());
+      }
+      const fingerprint = request.replayable ? fingerprintOf(streamName, command) : undefined;
+      const decision = decider.decide(command, current.state);
+      if (!decision.ok) {
+        const earlier = fingerprint ? current.recorded.get(fingerprint) : undefined;
+        if (earlier) return this.outcome(request.id, earlier.revision, earlier.position, false);
+        throw violationProblem(decision.violation);
+      }
+      const expected = current.revision < 0n ? 'no_stream' : current.revision;
+      try {
+        const result = await this.store.append(
+          streamName,
+          envelope(decision.events, context, organizationId, fingerprint),
+          expected,
+        );
+        this.states.advance(decider, streamName, current, decision.events, result.nextExpectedRevision, result.position, fingerprint);
+        return this.outcome(request.id, result.nextExpectedRevision, result.position, true);
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (context.ifMatch !== undefined) throw problems.stale(context.ifMatch.toString(), describeRevision(error.actual));
+        if (attempt >= MAX_ATTEMPTS) {
+          throw problems.busy(`${streamName} changed ${MAX_ATTEMPTS} times while this command was being decided`);
+        }
+        await jitter(attempt);
+      }
+    }
+  }
+
+  private outcome(id: string, revision: bigint, position: Position, recordedNow: boolean): CommandOutcome {
+    return { id, revision: revision.toString(), position: serializePosition(position), recordedNow };
+  }
+}

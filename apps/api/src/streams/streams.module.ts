@@ -1,0 +1,22 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE, EventStore } from '@flipside/event-store';
+import { DecisionRecorder } from './decision-recorder';
+import { eventStoreProvider } from './event-store.provider';
+import { PairCommands } from './pair-commands';
+import { ProgramAccess } from './program-access';
+import { ProgramCommands } from './program-commands';
+import { StreamStates } from './stream-states';
+
+/** The write path shared by every use case: event store, state loading, deciding and appending. */
+@Global()
+@Module({
+  providers: [eventStoreProvider, StreamStates, DecisionRecorder, ProgramAccess, ProgramCommands, PairCommands],
+  exports: [EVENT_STORE, StreamStates, DecisionRecorder, ProgramAccess, ProgramCommands, PairCommands],
+})
+export class StreamsModule implements OnApplicationShutdown {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

@@ -1,0 +1,124 @@
+import { INestApplication } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { FlipsideConfig, loadConfig } from '@flipside/config';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@flipside/event-store';
+import { createTestDatabase, requirePostgres, TestDatabase } from '@flipside/testing';
+import { createApp } from '../../src/app.factory';
+import { Role } from '../../src/identity/actor';
+import { mintBearerToken } from '../../src/identity/bearer-token';
+
+export interface ApiHarness {
+  readonly app: INestApplication;
+  readonly config: FlipsideConfig;
+  readonly store: EventStore;
+  http(): ReturnType<typeof request>;
+  token(claims?: { sub?: string; org?: string; roles?: Role[] }): string;
+  /** Every event in the store, in log order: to assert that bad input left it untouched. */
+  allEvents(): Promise<RecordedEvent[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API on a fresh PostgreSQL database (and, with EVENT_STORE=eventstoredb, on the EventStoreDB
+ * test double). Returns undefined only outside CI with no PostgreSQL, after a loud warning.
+ */
+export async function startApi(env: Record<string, string> = {}): Promise<ApiHarness | undefined> {
+  if (!(await requirePostgres())) return undefined;
+  const database: TestDatabase = await createTestDatabase('flipside_api');
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    EVENT_STORE: 'postgres',
+    ...env,
+  });
+  const app = await createApp(config, { logger: false });
+  const store = app.get<EventStore>(EVENT_STORE);
+  const organization = `org-${randomUUID()}`;
+  return {
+    app,
+    config,
+    store,
+    http: () => request(app.getHttpServer()),
+    token: ({ sub = 'admin-1', org = organization, roles = ['admin'] } = {}) =>
+      mintBearerToken({ sub, org, roles }, config.jwtSecret),
+    async allEvents() {
+      return store.readAll({ maxCount: 1_000_000 });
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const daysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+export const examples = {
+  program: (overrides: Record<string, unknown> = {}) => ({
+    name: 'Digital fluency for the leadership team',
+    description: 'Junior colleagues help senior leaders with social media, AI tools and culture.',
+    focusAreas: ['technology', 'social-media'],
+    goals: ['Every executive publishes on the company network monthly'],
+    cadence: { sessionEveryDays: 14, minSessionMinutes: 30 },
+    startsOn: daysFromToday(-30),
+    endsOn: daysFromToday(180),
+    ...overrides,
+  }),
+  mentor: (overrides: Record<string, unknown> = {}) => ({
+    role: 'mentor',
+    displayName: 'Kavya Rao',
+    email: `kavya.${randomUUID().slice(0, 8)}@example.com`,
+    seniority: 2,
+    department: 'Marketing',
+    skills: ['social media', 'short video'],
+    interests: ['strategy'],
+    ...overrides,
+  }),
+  mentee: (overrides: Record<string, unknown> = {}) => ({
+    role: 'mentee',
+    displayName: 'Jack Miller',
+    email: `jack.${randomUUID().slice(0, 8)}@example.com`,
+    seniority: 9,
+    department: 'Executive office',
+    interests: ['social media'],
+    ...overrides,
+  }),
+  session: (overrides: Record<string, unknown> = {}) => ({
+    heldOn: today(),
+    durationMinutes: 45,
+    format: 'video',
+    topics: ['LinkedIn posting'],
+    insights: 'Short, personal posts outperform press releases.',
+    actionItems: [{ description: 'Draft a first post', owner: 'mentee', dueOn: daysFromToday(7) }],
+    confidentialNotes: 'CONFIDENTIAL-MARKER feels unsure about video',
+    ...overrides,
+  }),
+  objective: (overrides: Record<string, unknown> = {}) => ({
+    title: 'Publish confidently on LinkedIn',
+    area: 'social-media',
+    successCriteria: 'Two posts a month without help',
+    targetDate: daysFromToday(60),
+    baselineLevel: 2,
+    targetLevel: 7,
+    ...overrides,
+  }),
+};
+
+/** A launched program with one mentor and one mentee paired: the usual starting point of pair tests. */
+export async function runningPair(api: ApiHarness, token = api.token()) {
+  const auth = { Authorization: `Bearer ${token}` };
+  const program = await api.http().post('/v1/programs').set(auth).send(examples.program()).expect(201);
+  const programId = program.body.id as string;
+  const mentor = await api.http().post(`/v1/programs/${programId}/participants`).set(auth).send(examples.mentor()).expect(201);
+  const mentee = await api.http().post(`/v1/programs/${programId}/participants`).set(auth).send(examples.mentee()).expect(201);
+  await api.http().post(`/v1/programs/${programId}/launch`).set(auth).expect(200);
+  const pair = await api
+    .http()
+    .post(`/v1/programs/${programId}/pairs`)
+    .set(auth)
+    .send({ mentorId: mentor.body.id, menteeId: mentee.body.id })
+    .expect(201);
+  return { programId, mentorId: mentor.body.id as string, menteeId: mentee.body.id as string, pairId: pair.body.id as string };
+}

@@ -1,0 +1,4 @@
+export * from './queryable';
+export * from './checkpoint-table';
+export * from './postgres-checkpoints';
+export * from './processor-lease';

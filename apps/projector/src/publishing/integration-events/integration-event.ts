@@ -1,0 +1,263 @@
+import { DomainEvent, DomainEventType, isDomainEventType } from '@flipside/domain';
+import { RecordedEvent, serializePosition } from '@flipside/event-store';
+import * as Public from './integration-event-payloads';
+
+/** A domain event as other systems see it: CloudEvents attributes plus a public, versioned payload. */
+export interface IntegrationEvent {
+  /** The stored event's id: the same on every delivery, so consumers de-duplicate on it. */
+  readonly id: string;
+  /** e.g. dev.flipside.mentorship.session-held.v1 */
+  readonly type: string;
+  /** /organizations/{organizationId}/programs/{programId} */
+  readonly source: string;
+  /** e.g. pairs/{pairId}/sessions/{sessionId} */
+  readonly subject: string;
+  /** When it happened (the command's time), ISO 8601. */
+  readonly time: string;
+  /** The stored event's place in the global log, "commit/prepare". */
+  readonly position: string;
+  /** The program: every event of a program, its pairs' included, shares this partition key. */
+  readonly programId: string;
+  readonly data: object;
+}
+
+export type Translation =
+  | { readonly publish: true; readonly event: IntegrationEvent }
+  | { readonly publish: false; readonly reason: string };
+
+export const INTEGRATION_EVENT_TYPE_PREFIX = 'dev.flipside.mentorship.';
+export const INTEGRATION_EVENT_VERSION = 1;
+
+/** The stored schema version this translation reads; other versions are unknown events, skipped. */
+const KNOWN_STORED_SCHEMA_VERSION = 1;
+
+type DataOf<Type extends DomainEventType> = Extract<DomainEvent, { type: Type }>['data'];
+
+interface PublicForm<Type extends DomainEventType> {
+  /** The kebab-case name in the CloudEvents type. */
+  readonly name: string;
+  readonly subject: (data: DataOf<Type>) => string;
+  readonly payload: (data: DataOf<Type>) => object;
+}
+
+const segment = encodeURIComponent;
+const programSubject = (data: { programId: string }) => `programs/${segment(data.programId)}`;
+const participantSubject = (data: { participantId: string }) => `participants/${segment(data.participantId)}`;
+const pairSubject = (data: { pairId: string }) => `pairs/${segment(data.pairId)}`;
+const objectiveSubject = (data: { pairId: string; objectiveId: string }) =>
+  `${pairSubject(data)}/objectives/${segment(data.objectiveId)}`;
+
+// Keyed by event type, so the compiler insists every domain event has a public form (or is deliberately added
+// here when a new one appears). Each payload names its fields one by one: nothing reaches Kafka by accident.
+const PUBLIC_FORMS: { readonly [Type in DomainEventType]: PublicForm<Type> } = {
+  ProgramCreated: {
+    name: 'program-created',
+    subject: programSubject,
+    payload: (d): Public.ProgramCreatedV1 => ({
+      programId: d.programId,
+      organizationId: d.organizationId,
+      name: d.name,
+      focusAreas: [...d.focusAreas],
+      goals: [...d.goals],
+      cadence: { sessionEveryDays: d.cadence.sessionEveryDays, minSessionMinutes: d.cadence.minSessionMinutes },
+      startsOn: d.startsOn,
+      endsOn: d.endsOn,
+      maxMenteesPerMentor: d.maxMenteesPerMentor,
+      pairingRule: d.pairingRule,
+      createdOn: d.createdOn,
+    }),
+  },
+  ProgramLaunched: {
+    name: 'program-launched',
+    subject: programSubject,
+    payload: (d): Public.ProgramLaunchedV1 => ({ programId: d.programId, launchedOn: d.launchedOn }),
+  },
+  ProgramClosed: {
+    name: 'program-closed',
+    subject: programSubject,
+    payload: (d): Public.ProgramClosedV1 => ({ programId: d.programId, closedOn: d.closedOn }),
+  },
+  ParticipantEnrolled: {
+    name: 'participant-enrolled',
+    subject: participantSubject,
+    payload: (d): Public.ParticipantEnrolledV1 => ({
+      programId: d.programId,
+      participantId: d.participantId,
+      role: d.role,
+      seniority: d.seniority,
+      department: d.department,
+      skills: [...d.skills],
+      interests: [...d.interests],
+      ...(d.capacity !== undefined ? { capacity: d.capacity } : {}),
+      enrolledOn: d.enrolledOn,
+    }),
+  },
+  ParticipantWithdrawn: {
+    name: 'participant-withdrawn',
+    subject: participantSubject,
+    payload: (d): Public.ParticipantWithdrawnV1 => ({
+      programId: d.programId,
+      participantId: d.participantId,
+      withdrawnOn: d.withdrawnOn,
+    }),
+  },
+  TrainingCompleted: {
+    name: 'training-completed',
+    subject: participantSubject,
+    payload: (d): Public.TrainingCompletedV1 => ({
+      programId: d.programId,
+      participantId: d.participantId,
+      module: d.module,
+      completedOn: d.completedOn,
+    }),
+  },
+  Paired: {
+    name: 'paired',
+    subject: pairSubject,
+    payload: (d): Public.PairedV1 => ({
+      programId: d.programId,
+      pairId: d.pairId,
+      mentorId: d.mentorId,
+      menteeId: d.menteeId,
+      pairedBy: d.pairedBy,
+      ...(d.matchScore !== undefined ? { matchScore: d.matchScore } : {}),
+      pairedOn: d.pairedOn,
+    }),
+  },
+  PairEnded: {
+    name: 'pair-ended',
+    subject: pairSubject,
+    payload: (d): Public.PairEndedV1 => ({ programId: d.programId, pairId: d.pairId, reason: d.reason, endedOn: d.endedOn }),
+  },
+  ObjectiveSet: {
+    name: 'objective-set',
+    subject: objectiveSubject,
+    payload: (d): Public.ObjectiveSetV1 => ({
+      programId: d.programId,
+      pairId: d.pairId,
+      objectiveId: d.objectiveId,
+      area: d.area,
+      baselineLevel: d.baselineLevel,
+      targetLevel: d.targetLevel,
+      targetDate: d.targetDate,
+      setOn: d.setOn,
+    }),
+  },
+  ObjectiveProgressRecorded: {
+    name: 'objective-progress-recorded',
+    subject: objectiveSubject,
+    payload: (d): Public.ObjectiveProgressRecordedV1 => ({
+      programId: d.programId,
+      pairId: d.pairId,
+      objectiveId: d.objectiveId,
+      level: d.level,
+      recordedOn: d.recordedOn,
+    }),
+  },
+  ObjectiveAchieved: {
+    name: 'objective-achieved',
+    subject: objectiveSubject,
+    payload: (d): Public.ObjectiveAchievedV1 => ({
+      programId: d.programId,
+      pairId: d.pairId,
+      objectiveId: d.objectiveId,
+      finalLevel: d.finalLevel,
+      achievedOn: d.achievedOn,
+    }),
+  },
+  ObjectiveDropped: {
+    name: 'objective-dropped',
+    subject: objectiveSubject,
+    payload: (d): Public.ObjectiveDroppedV1 => ({
+      programId: d.programId,
+      pairId: d.pairId,
+      objectiveId: d.objectiveId,
+      droppedOn: d.droppedOn,
+    }),
+  },
+  SessionHeld: {
+    name: 'session-held',
+    subject: (d) => `${pairSubject(d)}/sessions/${segment(d.sessionId)}`,
+    payload: (d): Public.SessionHeldV1 => ({
+      programId: d.programId,
+      pairId: d.pairId,
+      sessionId: d.sessionId,
+      heldOn: d.heldOn,
+      durationMinutes: d.durationMinutes,
+      format: d.format,
+      topics: [...d.topics],
+      actionItemCount: d.actionItems.length,
+      loggedOn: d.loggedOn,
+    }),
+  },
+  FeedbackGiven: {
+    name: 'feedback-given',
+    subject: (d) => `${pairSubject(d)}/feedback/${segment(d.feedbackId)}`,
+    payload: (d): Public.FeedbackGivenV1 => ({
+      programId: d.programId,
+      pairId: d.pairId,
+      feedbackId: d.feedbackId,
+      ...(d.sessionId !== undefined ? { sessionId: d.sessionId } : {}),
+      fromRole: d.fromRole,
+      rating: d.rating,
+      fit: d.fit,
+      givenOn: d.givenOn,
+    }),
+  },
+};
+
+export function integrationEventType(name: string, version = INTEGRATION_EVENT_VERSION): string {
+  return `${INTEGRATION_EVENT_TYPE_PREFIX}${name}.v${version}`;
+}
+
+/** Every CloudEvents type this version of Flipside publishes, by stored event type. */
+export const PUBLISHED_TYPES: { readonly [Type in DomainEventType]: string } = Object.freeze(
+  Object.fromEntries(
+    Object.entries(PUBLIC_FORMS).map(([type, form]) => [type, integrationEventType(form.name)]),
+  ) as { [Type in DomainEventType]: string },
+);
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/**
+ * The public form of a stored event, or why it has none. Unknown types and versions are skipped, not failed:
+ * the log may hold events this version does not know yet, and they must not stop the others.
+ */
+export function toIntegrationEvent(recorded: RecordedEvent): Translation {
+  if (!isDomainEventType(recorded.type)) return { publish: false, reason: `unknown event type ${recorded.type}` };
+  const metadata = recorded.metadata;
+  const storedVersion = metadata.schemaVersion ?? KNOWN_STORED_SCHEMA_VERSION;
+  if (storedVersion !== KNOWN_STORED_SCHEMA_VERSION) {
+    return { publish: false, reason: `unknown schema version ${String(storedVersion)} of ${recorded.type}` };
+  }
+  const data = recorded.data as DataOf<typeof recorded.type>;
+  const programId = text(data.programId);
+  // Pair events carry no organization in their data; every stored event carries it in its metadata.
+  const organizationId = text(metadata.organizationId) ?? text((data as { organizationId?: unknown }).organizationId);
+  if (!programId || !organizationId) {
+    return { publish: false, reason: `${recorded.type} ${recorded.id} has no ${programId ? 'organizationId' : 'programId'}` };
+  }
+  const form = PUBLIC_FORMS[recorded.type] as PublicForm<DomainEventType>;
+  return {
+    publish: true,
+    event: {
+      id: recorded.id,
+      type: integrationEventType(form.name),
+      source: `/organizations/${segment(organizationId)}/programs/${segment(programId)}`,
+      subject: form.subject(data),
+      time: normalizedTime(metadata.occurredAt) ?? recorded.recordedAt.toISOString(),
+      position: serializePosition(recorded.position),
+      programId,
+      data: form.payload(data),
+    },
+  };
+}
+
+/** RFC 3339 as CloudEvents wants it; undefined for anything that is not a date. */
+function normalizedTime(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
+}
