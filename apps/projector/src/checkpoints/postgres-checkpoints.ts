@@ -4,11 +4,11 @@ import { Queryable } from './queryable';
 /** The checkpoint is not where this writer last left it: another instance has been writing it. */
 export class CheckpointMovedError extends Error {
   constructor(
-    readonly name: string,
+    readonly checkpoint: string,
     readonly expected: Position,
   ) {
     super(
-      `Checkpoint "${name}" is no longer at ${serializePosition(expected)}: another instance moved it, so this one stops writing it`,
+      `Checkpoint "${checkpoint}" is no longer at ${serializePosition(expected)}: another instance moved it, so this one stops writing it`,
     );
     this.name = 'CheckpointMovedError';
   }

@@ -239,18 +239,27 @@ export function toIntegrationEvent(recorded: RecordedEvent): Translation {
   if (!programId || !organizationId) {
     return { publish: false, reason: `${recorded.type} ${recorded.id} has no ${programId ? 'organizationId' : 'programId'}` };
   }
-  const form = PUBLIC_FORMS[recorded.type] as PublicForm<DomainEventType>;
+  const form = PUBLIC_FORMS[recorded.type] as unknown as PublicForm<DomainEventType>;
+  let subject: string;
+  let payload: object;
+  try {
+    subject = form.subject(data);
+    payload = form.payload(data);
+  } catch (error) {
+    // A stored event that does not match its own schema must not hold back every event after it.
+    return { publish: false, reason: `${recorded.type} ${recorded.id} is malformed: ${(error as Error).message}` };
+  }
   return {
     publish: true,
     event: {
       id: recorded.id,
       type: integrationEventType(form.name),
       source: `/organizations/${segment(organizationId)}/programs/${segment(programId)}`,
-      subject: form.subject(data),
+      subject,
       time: normalizedTime(metadata.occurredAt) ?? recorded.recordedAt.toISOString(),
       position: serializePosition(recorded.position),
       programId,
-      data: form.payload(data),
+      data: payload,
     },
   };
 }

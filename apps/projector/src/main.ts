@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigurationError } from '@flipside/config';
+import { ProjectorModule } from './projector.module';
+
+async function main(): Promise<void> {
+  // No HTTP port yet: an application context runs the modules and calls their shutdown hooks on SIGTERM/SIGINT.
+  const app = await NestFactory.createApplicationContext(ProjectorModule);
+  app.enableShutdownHooks();
+  new Logger('Projector').log(`Projector running (pid ${process.pid})`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigurationError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+});
