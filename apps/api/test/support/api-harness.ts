@@ -4,6 +4,7 @@ import request from 'supertest';
 import { FlipsideConfig, loadConfig } from '@flipside/config';
 import { EVENT_STORE, EventStore, RecordedEvent } from '@flipside/event-store';
 import { createTestDatabase, requirePostgres, TestDatabase } from '@flipside/testing';
+import { EventStoreDbDouble } from '@flipside/event-store/testing/eventstoredb-double';
 import { createApp } from '../../src/app.factory';
 import { Role } from '../../src/identity/actor';
 import { mintBearerToken } from '../../src/identity/bearer-token';
@@ -19,17 +20,23 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
+/** Which store the API suites run on: TEST_EVENT_STORE=eventstoredb runs them on the EventStoreDB double. */
+export const testEventStore = process.env.TEST_EVENT_STORE === 'eventstoredb' ? 'eventstoredb' : 'postgres';
+
 /**
- * The real API on a fresh PostgreSQL database (and, with EVENT_STORE=eventstoredb, on the EventStoreDB
- * test double). Returns undefined only outside CI with no PostgreSQL, after a loud warning.
+ * The real API on a fresh PostgreSQL database (idempotency keys, and events unless TEST_EVENT_STORE says
+ * eventstoredb: then events go through the real gRPC client to the EventStoreDB test double, or to a real
+ * server at EVENTSTORE_URL). Returns undefined only outside CI with no PostgreSQL, after a loud warning.
  */
 export async function startApi(env: Record<string, string> = {}): Promise<ApiHarness | undefined> {
   if (!(await requirePostgres())) return undefined;
   const database: TestDatabase = await createTestDatabase('flipside_api');
+  const double = testEventStore === 'eventstoredb' && !process.env.EVENTSTORE_URL ? await EventStoreDbDouble.start() : undefined;
   const config = loadConfig({
     DATABASE_URL: database.url,
     JWT_SECRET: randomBytes(32).toString('hex'),
-    EVENT_STORE: 'postgres',
+    EVENT_STORE: testEventStore,
+    ...(testEventStore === 'eventstoredb' ? { EVENTSTORE_URL: double?.connectionString ?? process.env.EVENTSTORE_URL ?? '' } : {}),
     ...env,
   });
   const app = await createApp(config, { logger: false });
@@ -47,6 +54,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
     },
     async close() {
       await app.close();
+      await double?.stop();
       await database.drop();
     },
   };
