@@ -7,7 +7,7 @@ import { ensureDependencies, localDir, localJwtSecret, root } from './lib/dev-en
 ensureDependencies();
 const { secret, generated } = localJwtSecret();
 console.log('Building…');
-execSync('npx tsc -p tsconfig.build.json', { cwd: root, stdio: 'inherit' });
+execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
 
 const env = { ...process.env, JWT_SECRET: secret };
 const apps = [

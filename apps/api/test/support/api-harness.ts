@@ -47,7 +47,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
     config,
     store,
     http: () => request(app.getHttpServer()),
-    token: ({ sub = 'admin-1', org = organization, roles = ['admin'] } = {}) =>
+    token: ({ sub = 'admin-1', org = organization, roles = ['admin'] as Role[] } = {}) =>
       mintBearerToken({ sub, org, roles }, config.jwtSecret),
     async allEvents() {
       return store.readAll({ maxCount: 1_000_000 });

@@ -14,7 +14,11 @@ interface AppendRow {
 
 /** One round trip per append: the stored function checks the expectation and writes all events atomically. */
 export class PostgresEventAppender implements EventAppender {
-  constructor(private readonly pool: Pool) {}
+  constructor(
+    private readonly pool: Pool,
+    /** Called after each committed append, to wake subscribers. */
+    private readonly appended: () => void = () => undefined,
+  ) {}
 
   async append(streamName: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('An append needs at least one event');
@@ -34,6 +38,7 @@ export class PostgresEventAppender implements EventAppender {
         ),
       );
       const row = rows[0];
+      if (row.outcome === 'appended') this.appended();
       return { nextExpectedRevision: BigInt(row.last_revision), position: logPosition(row.last_transaction, row.last_position) };
     } catch (error) {
       throw this.translate(error, streamName, events, expected);

@@ -30,7 +30,7 @@ export class PostgresEventStore implements EventStore {
   constructor(private readonly options: PostgresEventStoreOptions) {
     this.pool = createPool(options.connectionString, { max: options.poolSize ?? 10 });
     this.signal = new AppendSignal(options.connectionString);
-    this.appender = new PostgresEventAppender(this.pool);
+    this.appender = new PostgresEventAppender(this.pool, () => this.signal.announce());
     this.reader = new PostgresEventReader(this.pool);
     this.subscriber = new PostgresEventSubscriber(this.pool, this.signal, {
       ...DEFAULT_SUBSCRIPTION_TUNING,

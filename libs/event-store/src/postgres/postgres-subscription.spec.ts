@@ -87,13 +87,14 @@ describe('PostgreSQL subscriptions', () => {
     }
   });
 
-  it('wakes a live subscriber through LISTEN/NOTIFY well before the next poll', async () => {
+  it('wakes a live subscriber in another process through LISTEN/NOTIFY, well before the next poll', async () => {
     if (!database) return;
     const store = await open({ subscription: { pollIntervalMs: 60000 } });
+    const writer = await open();
     const subscription = store.subscribeToAll({ after: (await store.append(uniqueStream(), [testEvent()], 'no_stream')).position });
     await collect(subscription, (messages) => messages.some((m) => m.kind === 'caught-up'));
     const event = testEvent('Notified');
-    await store.append(uniqueStream(), [event], 'no_stream');
+    await writer.append(uniqueStream(), [event], 'no_stream');
     const messages = await collect(subscription, (seen) => eventIds(seen).includes(event.id), 5000);
     expect(eventIds(messages)).toEqual([event.id]);
     await subscription.close();

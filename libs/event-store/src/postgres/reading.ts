@@ -98,7 +98,7 @@ export class PostgresEventReader implements EventReader {
 
   private async streamExists(streamName: string): Promise<boolean> {
     const { rowCount } = await whileReachable(() =>
-      this.pool.query('SELECT 1 FROM event_store.streams WHERE stream_name = $1 AND revision >= 0', [streamName]),
+      this.pool.query('SELECT 1 FROM event_store.events WHERE stream_name = $1 LIMIT 1', [streamName]),
     );
     return (rowCount ?? 0) > 0;
   }

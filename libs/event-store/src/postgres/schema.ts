@@ -7,10 +7,6 @@ import { Pool } from 'pg';
  */
 const MIGRATIONS: readonly string[] = [
   `
-  CREATE TABLE event_store.streams (
-    stream_name text PRIMARY KEY,
-    revision    bigint NOT NULL
-  );
   CREATE TABLE event_store.events (
     global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     transaction_id  xid8 NOT NULL DEFAULT pg_current_xact_id(),
@@ -25,6 +21,7 @@ const MIGRATIONS: readonly string[] = [
     CONSTRAINT events_event_id_unique UNIQUE (event_id)
   );
   CREATE INDEX events_log_order ON event_store.events (transaction_id, global_position);
+
   CREATE FUNCTION event_store.append_events(
     p_stream text, p_expected text, p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[])
   RETURNS TABLE (outcome text, last_revision bigint, last_transaction xid8, last_position bigint)
@@ -38,9 +35,9 @@ const MIGRATIONS: readonly string[] = [
     v_max_pos  bigint;
     v_max_txn  xid8;
   BEGIN
-    -- One row per stream, locked for the whole append: concurrent writers to a stream queue here.
-    INSERT INTO event_store.streams (stream_name, revision) VALUES (p_stream, -1) ON CONFLICT (stream_name) DO NOTHING;
-    SELECT s.revision INTO v_current FROM event_store.streams s WHERE s.stream_name = p_stream FOR UPDATE;
+    -- Appends to one stream queue on a lock held until commit: an advisory lock writes nothing to disk.
+    PERFORM pg_advisory_xact_lock(hashtextextended(p_stream, 0));
+    SELECT coalesce(max(e.stream_revision), -1) INTO v_current FROM event_store.events e WHERE e.stream_name = p_stream;
 
     SELECT e.stream_name, e.stream_revision INTO v_first FROM event_store.events e WHERE e.event_id = p_ids[1];
     IF FOUND THEN
@@ -75,8 +72,6 @@ const MIGRATIONS: readonly string[] = [
     )
     SELECT max(global_position) INTO v_max_pos FROM inserted;
 
-    UPDATE event_store.streams SET revision = v_current + v_count WHERE stream_name = p_stream;
-    PERFORM pg_notify('event_store_appended', v_max_pos::text);
     RETURN QUERY SELECT 'appended'::text, v_current + v_count, pg_current_xact_id(), v_max_pos;
   END
   $fn$;

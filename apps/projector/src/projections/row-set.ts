@@ -1,0 +1,67 @@
+import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
+
+/** Rows per INSERT statement: keeps the bound parameters well under PostgreSQL's 65,535. */
+const ROWS_PER_STATEMENT = 1000;
+
+/**
+ * The rows of one read-model table that a batch touches: loaded once by key, changed in memory by every event
+ * of the batch, and written back with one upsert per chunk. This is what lets a batch of a thousand events
+ * cost a handful of statements.
+ */
+export class RowSet<Row extends ObjectLiteral> {
+  private readonly rows = new Map<string, Row>();
+  private readonly changed = new Set<string>();
+
+  constructor(
+    private readonly entity: EntityTarget<Row>,
+    private readonly key: keyof Row & string,
+    /** What a row is, in words an administrator understands ("pair", "participant"). */
+    private readonly noun: string,
+  ) {}
+
+  async load(db: EntityManager, keys: Iterable<string>): Promise<void> {
+    const missing = [...new Set(keys)].filter((key) => !this.rows.has(key));
+    if (missing.length === 0) return;
+    const found = await db.getRepository(this.entity).findBy({ [this.key]: In(missing) } as never);
+    for (const row of found) this.rows.set(row[this.key] as string, row);
+  }
+
+  get(key: string): Row {
+    const row = this.rows.get(key);
+    if (!row) throw new Error(`${this.noun} ${key} is not known`);
+    return row;
+  }
+
+  /** Marks a row read with `get` as changed. */
+  changedRow(key: string): Row {
+    const row = this.get(key);
+    this.changed.add(key);
+    return row;
+  }
+
+  add(row: Row): void {
+    const key = row[this.key] as string;
+    if (this.rows.has(key)) throw new Error(`${this.noun} ${key} already exists`);
+    this.rows.set(key, row);
+    this.changed.add(key);
+  }
+
+  async flush(db: EntityManager): Promise<void> {
+    if (this.changed.size === 0) return;
+    const metadata = db.connection.getMetadata(this.entity);
+    const keyColumns = metadata.primaryColumns.map((column) => column.databaseName);
+    const otherColumns = metadata.columns.filter((column) => !column.isPrimary).map((column) => column.databaseName);
+    const rows = [...this.changed].map((key) => this.rows.get(key)!);
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      await db
+        .createQueryBuilder()
+        .insert()
+        .into(this.entity)
+        .values(rows.slice(start, start + ROWS_PER_STATEMENT) as never)
+        .orUpdate(otherColumns, keyColumns)
+        .updateEntity(false)
+        .execute();
+    }
+    this.changed.clear();
+  }
+}

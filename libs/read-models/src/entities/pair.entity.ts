@@ -1,0 +1,37 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** A pair's dashboard line. Health is not stored: it depends on today, so queries compute it. */
+@Entity({ name: 'pairs' })
+@Index('pairs_by_program', ['programId', 'pairedOn', 'pairId'])
+@Index('pairs_by_mentor', ['mentorId'])
+@Index('pairs_by_mentee', ['menteeId'])
+export class PairRow {
+  @PrimaryColumn({ name: 'pair_id', type: 'text' }) pairId!: string;
+  @Column({ name: 'program_id', type: 'text' }) programId!: string;
+  @Column({ name: 'mentor_id', type: 'text' }) mentorId!: string;
+  @Column({ name: 'mentor_name', type: 'text' }) mentorName!: string;
+  @Column({ name: 'mentee_id', type: 'text' }) menteeId!: string;
+  @Column({ name: 'mentee_name', type: 'text' }) menteeName!: string;
+  /** 'active' or 'ended'. */
+  @Column({ type: 'text' }) status!: string;
+  @Column({ name: 'paired_by', type: 'text' }) pairedBy!: string;
+  @Column({ name: 'match_score', type: 'double precision', nullable: true }) matchScore!: number | null;
+  @Column({ name: 'paired_on', type: 'text' }) pairedOn!: string;
+  @Column({ name: 'ended_on', type: 'text', nullable: true }) endedOn!: string | null;
+  @Column({ name: 'end_reason', type: 'text', nullable: true }) endReason!: string | null;
+  /** The program's cadence, copied at pairing (a program's cadence never changes). */
+  @Column({ name: 'session_every_days', type: 'int' }) sessionEveryDays!: number;
+  @Column({ name: 'min_session_minutes', type: 'int' }) minSessionMinutes!: number;
+  @Column({ type: 'int' }) sessions!: number;
+  @Column({ type: 'int' }) minutes!: number;
+  @Column({ name: 'last_session_on', type: 'text', nullable: true }) lastSessionOn!: string | null;
+  /** The latest session long enough to count towards the cadence. */
+  @Column({ name: 'last_cadence_session_on', type: 'text', nullable: true }) lastCadenceSessionOn!: string | null;
+  @Column({ name: 'open_objectives', type: 'int' }) openObjectives!: number;
+  @Column({ name: 'achieved_objectives', type: 'int' }) achievedObjectives!: number;
+  @Column({ name: 'dropped_objectives', type: 'int' }) droppedObjectives!: number;
+  @Column({ name: 'rating_sum', type: 'int' }) ratingSum!: number;
+  @Column({ name: 'rating_count', type: 'int' }) ratingCount!: number;
+  /** The mentee answered "not-a-fit" at least once. */
+  @Column({ name: 'fit_concern', type: 'boolean' }) fitConcern!: boolean;
+}
