@@ -11,6 +11,8 @@ module.exports = {
     '^@flipside/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
     '^@flipside/testing$': '<rootDir>/libs/testing/src',
     '^@flipside/config$': '<rootDir>/libs/config/src',
+    '^@flipside/read-models$': '<rootDir>/libs/read-models/src',
+    '^@flipside/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
   },
   setupFiles: ['reflect-metadata'],
   testTimeout: 60000,

@@ -1,7 +1,8 @@
 // `npm run bench:write`: the write path's throughput, each figure beside a baseline measured in the same run.
 //  (a) event store appends vs raw INSERTs of the same rows through pg (the ceiling);
 //  (b) the API under autocannon: 32 connections logging sessions across 1,000 active pairs for 30 s.
-// Options: --seconds N (API phase, default 30), --appends N (store phase, default 20000).
+// Options: --seconds N (API phase, default 30), --appends N (store phase, default 20000), --no-build,
+// --profile-dir DIR (write a CPU profile of the API process there).
 import { execSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,10 +12,15 @@ import { parseArgs } from 'node:util';
 import { ensureDependencies, root } from './lib/dev-env.mjs';
 
 const { values: options } = parseArgs({
-  options: { seconds: { type: 'string', default: '30' }, appends: { type: 'string', default: '20000' } },
+  options: {
+    seconds: { type: 'string', default: '30' },
+    appends: { type: 'string', default: '20000' },
+    'no-build': { type: 'boolean', default: false },
+    'profile-dir': { type: 'string' },
+  },
 });
 ensureDependencies();
-execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
+if (!options['no-build']) execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
 const require = createRequire(join(root, 'package.json'));
 const pg = require('pg');
 const autocannon = require('autocannon');
@@ -117,7 +123,8 @@ try {
   // (b) The API as a separate process, sessions logged across 1,000 active pairs.
   const secret = randomBytes(32).toString('hex');
   const port = 3900 + Math.floor(Math.random() * 90);
-  const api = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {
+  const profile = options['profile-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${options['profile-dir']}`] : [];
+  const api = spawn(process.execPath, [...profile, join(root, 'dist/apps/api/src/main.js')], {
     cwd: root,
     env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: secret, EVENT_STORE: 'postgres' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -11,6 +11,8 @@ import { PairsModule } from './pairs/pairs.module';
 import { ObjectivesModule } from './objectives/objectives.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { FeedbackModule } from './feedback/feedback.module';
+import { OpenApiModule } from './openapi/openapi.module';
+import { HealthModule } from './health/health.module';
 import { FLIPSIDE_CONFIG } from './streams/event-store.provider';
 import { StreamsModule } from './streams/streams.module';
 
@@ -23,6 +25,7 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         StreamsModule,
+        HealthModule,
         IdempotencyModule,
         ProgramsModule,
         ParticipantsModule,
@@ -30,6 +33,7 @@ export class AppModule {
         ObjectivesModule,
         SessionsModule,
         FeedbackModule,
+        OpenApiModule,
       ],
       providers: [
         { provide: FLIPSIDE_CONFIG, useValue: config },

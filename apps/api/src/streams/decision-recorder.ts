@@ -31,7 +31,7 @@ export interface Decision<C> {
   readonly organizationId: string;
 }
 
-export interface RecordRequest<C, E, S> {
+export interface RecordRequest<C, E, S, X = undefined> {
   readonly decider: Decider<C, E, S>;
   readonly streamName: string;
   readonly context: CommandContext;
@@ -41,7 +41,9 @@ export interface RecordRequest<C, E, S> {
    * Checks access and builds the command, on every attempt from fresh state; throws a Problem to refuse.
    * Pair commands load their program here, so a retry sees the program's latest word on the pair too.
    */
-  prepare(current: StreamState<S>): Promise<Decision<C>> | Decision<C>;
+  prepare(current: StreamState<S>, loaded: X): Decision<C>;
+  /** Loads what `prepare` needs besides the stream itself (e.g. the program), alongside the stream's own load. */
+  load?(): Promise<X>;
   /** For creations with a client-chosen id: a repeat of the same command answers with the first result. */
   readonly replayable?: boolean;
 }
@@ -79,15 +81,18 @@ export class DecisionRecorder {
     private readonly states: StreamStates,
   ) {}
 
-  record<C, E extends DomainEventLike, S>(request: RecordRequest<C, E, S>): Promise<CommandOutcome> {
+  record<C, E extends DomainEventLike, S, X>(request: RecordRequest<C, E, S, X>): Promise<CommandOutcome> {
     return this.queue.run(request.streamName, () => this.attempt(request));
   }
 
-  private async attempt<C, E extends DomainEventLike, S>(request: RecordRequest<C, E, S>): Promise<CommandOutcome> {
+  private async attempt<C, E extends DomainEventLike, S, X>(request: RecordRequest<C, E, S, X>): Promise<CommandOutcome> {
     const { decider, streamName, context } = request;
     for (let attempt = 1; ; attempt++) {
-      const current = await this.states.load(decider, streamName);
-      const { command, organizationId } = await request.prepare(current);
+      const [current, loaded] = await Promise.all([
+        this.states.load(decider, streamName),
+        request.load ? request.load() : (undefined as X),
+      ]);
+      const { command, organizationId } = request.prepare(current, loaded);
       if (context.ifMatch !== undefined && context.ifMatch !== current.revision) {
         throw problems.stale(context.ifMatch.toString(), current.revision.toString());
       }

@@ -40,8 +40,8 @@ export class PairCommands {
       context,
       id: options.id,
       replayable: options.replayable,
-      prepare: async () => {
-        const program = await this.programs.load(programId, context.actor);
+      load: () => this.programs.load(programId, context.actor),
+      prepare: (_pair, program) => {
         const pairContext = pairContextOf(program, pairId);
         if (!isAdmin(context.actor)) {
           const member =

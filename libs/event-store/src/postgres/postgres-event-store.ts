@@ -28,7 +28,7 @@ export class PostgresEventStore implements EventStore {
   private started?: Promise<void>;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
-    this.pool = createPool(options.connectionString, { max: options.poolSize ?? 10 });
+    this.pool = createPool(options.connectionString, { max: options.poolSize ?? 20 });
     this.signal = new AppendSignal(options.connectionString);
     this.appender = new PostgresEventAppender(this.pool, () => this.signal.announce());
     this.reader = new PostgresEventReader(this.pool);

@@ -68,17 +68,21 @@ export class PostgresEventReader implements EventReader {
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const from = options.fromRevision ?? 0n;
+    // Reading one event before `from` proves the stream exists in the same query (the common "nothing new" case).
+    const readFrom = from > 0n ? from - 1n : 0n;
+    const limit = options.maxCount === undefined ? null : options.maxCount + (from > 0n ? 1 : 0);
     const { rows } = await whileReachable(() =>
       this.pool.query<EventRow>(
         `SELECT ${COLUMNS} FROM event_store.events
           WHERE stream_name = $1 AND stream_revision >= $2
           ORDER BY stream_revision
           LIMIT $3`,
-        [streamName, from.toString(), options.maxCount ?? null],
+        [streamName, readFrom.toString(), limit],
       ),
     );
     if (rows.length === 0 && !(await this.streamExists(streamName))) throw new StreamNotFoundError(streamName);
-    return rows.map(toRecordedEvent);
+    const events = rows.map(toRecordedEvent);
+    return from > 0n && events.length > 0 && events[0].revision < from ? events.slice(1) : events;
   }
 
   /** A snapshot read, like EventStoreDB's: everything committed now. Followers of the log subscribe instead. */

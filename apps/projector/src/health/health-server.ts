@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { PublishingStatus, PublishingStatusSnapshot } from '../publishing/publishing-status';
+import { PROJECTION_STATUSES, PROJECTOR_SETTINGS, ProjectorSettings } from '../projections/projector-settings';
+import { ProjectionStatus } from '../projections/projection-status';
+import { metricsText } from './metrics-text';
+
+/**
+ * The projector's small HTTP port:
+ *   GET /health/live  200 while the process runs
+ *   GET /health       200 when every projection is live within the lag bound (or standing by), else 503
+ *   GET /metrics      Prometheus text format
+ */
+@Injectable()
+export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Health');
+  private server?: Server;
+  private publishing?: PublishingStatus | null;
+
+  constructor(
+    @Inject(PROJECTION_STATUSES) private readonly statuses: ProjectionStatus[],
+    @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
+    private readonly modules: ModuleRef,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.settings.healthPort === undefined) return;
+    this.server = createServer((request, response) => this.answer(request, response));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.settings.healthPort, '0.0.0.0', () => resolve());
+    });
+    this.logger.log(`Health and metrics on http://localhost:${this.port()}/health and /metrics`);
+  }
+
+  port(): number | undefined {
+    return (this.server?.address() as AddressInfo | null)?.port;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The Kafka publisher's status when the publishing module runs in this process. */
+  private publishingStatus(): PublishingStatusSnapshot | undefined {
+    if (this.publishing === undefined) {
+      try {
+        this.publishing = this.modules.get(PublishingStatus, { strict: false });
+      } catch {
+        this.publishing = null;
+      }
+    }
+    return this.publishing?.snapshot();
+  }
+
+  health() {
+    const projections = this.statuses.map((status) => status.snapshot());
+    const ready = this.statuses.every((status) => status.ready(this.settings.readyMaxLagSeconds));
+    return { status: ready ? 'ready' : 'unready', maxLagSeconds: this.settings.readyMaxLagSeconds, projections, publishing: this.publishingStatus() ?? null };
+  }
+
+  private answer(request: IncomingMessage, response: ServerResponse): void {
+    const path = (request.url ?? '/').split('?')[0];
+    if (request.method !== 'GET') return this.send(response, 405, 'text/plain', 'Method not allowed\n');
+    if (path === '/health/live') return this.send(response, 200, 'application/json', JSON.stringify({ status: 'alive' }));
+    if (path === '/health') {
+      const health = this.health();
+      return this.send(response, health.status === 'ready' ? 200 : 503, 'application/json', JSON.stringify(health));
+    }
+    if (path === '/metrics') {
+      return this.send(response, 200, 'text/plain; version=0.0.4', metricsText(this.statuses, this.publishingStatus()));
+    }
+    this.send(response, 404, 'text/plain', 'Not found\n');
+  }
+
+  private send(response: ServerResponse, status: number, type: string, body: string): void {
+    response.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+    response.end(body);
+  }
+}

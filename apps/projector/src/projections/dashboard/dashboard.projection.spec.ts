@@ -1,0 +1,143 @@
+import { GivenEvents, ReadModelDatabase, startReadModelDatabase } from '../../../test/support/read-model-database';
+import { programScript } from '../../../test/support/program-script';
+import { UnappliableEventError } from '../projection';
+import { DashboardProjection } from './dashboard.projection';
+
+describe('Dashboard projection: given events, expected rows', () => {
+  let rm: ReadModelDatabase | undefined;
+  beforeAll(async () => {
+    rm = await startReadModelDatabase();
+  });
+  afterAll(async () => {
+    await rm?.close();
+  });
+
+  it('builds the program overview, participants, pairs, sessions, objectives and feedback of a program', async () => {
+    if (!rm) return;
+    const p = programScript('program-a');
+    const given = new GivenEvents(new DashboardProjection(), rm.dataSource);
+    await given.given(
+      p.created('2025-03-01', 14, 30),
+      p.enrolled('mentor-1', 'mentor'),
+      p.enrolled('mentor-2', 'mentor'),
+      p.enrolled('mentee-1', 'mentee'),
+      p.enrolled('mentee-2', 'mentee'),
+      p.enrolled('mentee-3', 'mentee'),
+      p.trained('mentor-1'),
+      p.trained('mentor-1', '2025-03-04'),
+      p.trained('mentee-3'),
+      p.launched('2025-03-02'),
+      p.paired('pair-1', 'mentor-1', 'mentee-1', '2025-03-05'),
+      p.paired('pair-2', 'mentor-2', 'mentee-2', '2025-03-05'),
+    );
+    // A second batch: rows written by the first are loaded and changed.
+    await given.given(
+      p.objectiveSet('pair-1', 'objective-1', '2025-03-06', 2),
+      p.objectiveSet('pair-1', 'objective-2', '2025-03-06', 3),
+      p.progress('pair-1', 'objective-1', 4),
+      p.achieved('pair-1', 'objective-1', 7),
+      p.dropped('pair-1', 'objective-2'),
+      p.session('pair-1', 'session-1', '2025-03-08', 60),
+      p.session('pair-1', 'session-2', '2025-03-15', 20),
+      p.feedback('pair-1', 'feedback-1', 'mentee', 'mentee-1', 5),
+      p.feedback('pair-1', 'feedback-2', 'mentor', 'mentor-1', 3),
+      p.feedback('pair-2', 'feedback-3', 'mentee', 'mentee-2', 2, 'not-a-fit', '2025-03-21'),
+    );
+    await given.given(p.ended('pair-2', '2025-03-22', 'not-a-fit'), p.withdrawn('mentee-3', '2025-03-25'));
+
+    const [program] = await rm.rows('programs');
+    expect(program).toMatchObject({
+      program_id: 'program-a',
+      organization_id: 'acme',
+      status: 'active',
+      launched_on: '2025-03-02',
+      session_every_days: 14,
+      min_session_minutes: 30,
+      mentors: 2,
+      mentees: 2,
+      withdrawn: 1,
+      mentees_enrolled: 3,
+      mentees_paired: 2,
+      // mentee-2's pair ended; mentee-3 withdrew unpaired.
+      unpaired_mentees: 1,
+      active_pairs: 1,
+      ended_pairs: 1,
+      sessions_held: 2,
+      minutes_mentored: 80,
+      objectives_set: 2,
+      objectives_achieved: 1,
+      objectives_dropped: 1,
+      knowledge_gain_sum: 5,
+      mentor_rating_sum: 3,
+      mentor_rating_count: 1,
+      mentee_rating_sum: 7,
+      mentee_rating_count: 2,
+      // mentor-1 trained; mentee-3 trained but withdrew.
+      participants_trained: 1,
+      last_activity_on: '2025-03-25',
+    });
+
+    const participants = await rm.rows('participants', 'participant_id');
+    expect(participants.map((row) => [row.participant_id, row.status, row.active_pairs, row.trainings_completed])).toEqual([
+      ['mentee-1', 'enrolled', 1, 0],
+      ['mentee-2', 'enrolled', 0, 0],
+      ['mentee-3', 'withdrawn', 0, 1],
+      ['mentor-1', 'enrolled', 1, 2],
+      ['mentor-2', 'enrolled', 0, 0],
+    ]);
+    expect(participants[0]).toMatchObject({ role: 'mentee', department: 'Sales', seniority: 9, skills: ['video'], interests: ['strategy'] });
+
+    const pairs = await rm.rows('pairs', 'pair_id');
+    expect(pairs[0]).toMatchObject({
+      pair_id: 'pair-1',
+      mentor_name: 'Name of mentor-1',
+      mentee_name: 'Name of mentee-1',
+      status: 'active',
+      sessions: 2,
+      minutes: 80,
+      last_session_on: '2025-03-15',
+      // The 20-minute session is shorter than the cadence's 30 minutes.
+      last_cadence_session_on: '2025-03-08',
+      open_objectives: 0,
+      achieved_objectives: 1,
+      dropped_objectives: 1,
+      rating_sum: 8,
+      rating_count: 2,
+      fit_concern: false,
+    });
+    expect(pairs[1]).toMatchObject({ pair_id: 'pair-2', status: 'ended', ended_on: '2025-03-22', end_reason: 'not-a-fit', fit_concern: true });
+
+    const sessions = await rm.rows('sessions', 'session_id');
+    expect(sessions).toHaveLength(2);
+    expect(sessions[0]).toMatchObject({ held_on: '2025-03-08', duration_minutes: 60, format: 'video', topics: ['posting'], insights: 'Be brief' });
+    expect(JSON.stringify(await rm.dataSource.query('SELECT * FROM read_models.sessions'))).not.toContain('SECRET-NOTE');
+
+    const objectives = await rm.rows('objectives', 'objective_id');
+    expect(objectives.map((row) => [row.objective_id, row.status, row.baseline_level, row.current_level, row.target_level])).toEqual([
+      ['objective-1', 'achieved', 2, 7, 7],
+      ['objective-2', 'dropped', 3, 3, 7],
+    ]);
+    const feedback = await rm.rows('feedback', 'feedback_id');
+    expect(feedback.map((row) => [row.feedback_id, row.from_role, row.rating, row.fit, row.comment])).toEqual([
+      ['feedback-1', 'mentee', 5, 'good', 'comment feedback-1'],
+      ['feedback-2', 'mentor', 3, 'good', 'comment feedback-2'],
+      ['feedback-3', 'mentee', 2, 'not-a-fit', 'comment feedback-3'],
+    ]);
+  });
+
+  it('ignores event types it does not know, and names the event it cannot apply', async () => {
+    if (!rm) return;
+    const p = programScript('program-b');
+    const given = new GivenEvents(new DashboardProjection(), rm.dataSource);
+    await given.given(p.created(), { type: 'SomethingFromTheFuture', data: { programId: 'program-b' } }, p.launched());
+    expect((await rm.rows('programs')).find((row) => row.program_id === 'program-b')).toMatchObject({ status: 'active' });
+
+    const broken = p.enrolled('mentor-9', 'mentor');
+    delete (broken.data as Record<string, unknown>).role;
+    await expect(given.given(p.enrolled('mentee-9', 'mentee'), broken)).rejects.toThrow(UnappliableEventError);
+    await expect(given.given(broken)).rejects.toThrow(/ParticipantEnrolled .* cannot be applied: role must be one of mentor, mentee/);
+    // The good event before the culprit was kept; nothing of the culprit was.
+    const enrolled = (await rm.rows('participants')).filter((row) => row.program_id === 'program-b').map((row) => row.participant_id);
+    expect(enrolled).toEqual(['mentee-9']);
+  });
+});

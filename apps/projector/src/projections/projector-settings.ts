@@ -1,0 +1,28 @@
+import { FlipsideConfig } from '@flipside/config';
+import { DEFAULT_RUNNER_SETTINGS, ProjectionRunnerSettings } from './projection-runner';
+
+export const PROJECTOR_SETTINGS = Symbol('ProjectorSettings');
+export const PROJECTION_STATUSES = Symbol('ProjectionStatuses');
+
+export interface ProjectorSettings {
+  readonly config: Pick<FlipsideConfig, 'databaseUrl' | 'eventStore' | 'eventStoreUrl'>;
+  /** The /health and /metrics port; undefined for none (0 picks a free one). */
+  readonly healthPort?: number;
+  /** Readiness fails when a projection's oldest unapplied event is older than this. */
+  readonly readyMaxLagSeconds: number;
+  /** How often the lag is sampled from the store. */
+  readonly lagSampleMs: number;
+  readonly runner: ProjectionRunnerSettings;
+  /** Only these projections run in this process (default all). */
+  readonly only?: readonly string[];
+}
+
+export function projectorSettingsFrom(config: FlipsideConfig, env: NodeJS.ProcessEnv = process.env): ProjectorSettings {
+  return {
+    config,
+    healthPort: config.projectorPort,
+    readyMaxLagSeconds: Number(env.PROJECTOR_READY_MAX_LAG_SECONDS ?? 30),
+    lagSampleMs: 5000,
+    runner: DEFAULT_RUNNER_SETTINGS,
+  };
+}
