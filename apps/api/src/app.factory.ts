@@ -1,9 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { randomUUID } from 'node:crypto';
 import { FlipsideConfig } from '@flipside/config';
 import { AppModule } from './app.module';
+import { correlateRequests } from './http/correlation';
 import { parseJsonBodies, requireJsonBodies } from './http/json-body';
 import { requestValidation } from './http/validation';
 
@@ -15,10 +15,7 @@ export async function createApp(config: FlipsideConfig, options: { logger?: fals
   });
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use((request: { requestId?: string }, _response: unknown, next: () => void) => {
-    request.requestId = randomUUID();
-    next();
-  });
+  app.use(correlateRequests());
   app.use(requireJsonBodies());
   app.use(parseJsonBodies());
   app.useGlobalPipes(requestValidation());

@@ -55,4 +55,14 @@ describe('A whole program through the API', () => {
       causationId: expect.any(String),
     });
   });
+
+  it('carries X-Correlation-Id into every event a request records, and echoes it', async () => {
+    if (!api) return;
+    const auth = { Authorization: `Bearer ${api.token()}` };
+    const response = await api.http().post('/v1/programs').set(auth).set('X-Correlation-Id', 'hr-sync:42').send(examples.program()).expect(201);
+    expect(response.headers['x-correlation-id']).toBe('hr-sync:42');
+    const [created] = await api.store.readStream(`program-${response.body.id}`);
+    expect(created.metadata).toMatchObject({ correlationId: 'hr-sync:42' });
+    await api.http().post('/v1/programs').set(auth).set('X-Correlation-Id', 'spaces are not allowed').send(examples.program()).expect(400);
+  });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Pool } from 'pg';
 import { FlipsideConfig } from '@flipside/config';
 import { createPool, ensureDatabase } from '@flipside/event-store';
@@ -23,7 +23,7 @@ const CLAIM_LEASE_SECONDS = 30;
 
 /** Idempotency keys, durable in PostgreSQL per organization, whichever event store is in use. */
 @Injectable()
-export class IdempotencyKeys implements OnModuleInit, OnModuleDestroy {
+export class IdempotencyKeys implements OnModuleInit, OnApplicationShutdown {
   private readonly pool: Pool;
   private lastPurge = 0;
 
@@ -58,7 +58,9 @@ export class IdempotencyKeys implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server stopped taking requests; responses still being stored get a moment to finish. */
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 50));
     await this.pool.end().catch(() => undefined);
   }
 

@@ -75,6 +75,7 @@ const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve,
 @Injectable()
 export class DecisionRecorder {
   private readonly queue = new StreamQueue();
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -82,7 +83,15 @@ export class DecisionRecorder {
   ) {}
 
   record<C, E extends DomainEventLike, S, X>(request: RecordRequest<C, E, S, X>): Promise<CommandOutcome> {
-    return this.queue.run(request.streamName, () => this.attempt(request));
+    const recording = this.queue.run(request.streamName, () => this.attempt(request));
+    this.inFlight.add(recording);
+    void recording.finally(() => this.inFlight.delete(recording)).catch(() => undefined);
+    return recording;
+  }
+
+  /** Waits for commands already being decided, so shutdown never cuts an append in half-answered. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
   }
 
   private async attempt<C, E extends DomainEventLike, S, X>(request: RecordRequest<C, E, S, X>): Promise<CommandOutcome> {

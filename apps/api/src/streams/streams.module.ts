@@ -14,9 +14,13 @@ import { StreamStates } from './stream-states';
   exports: [EVENT_STORE, StreamStates, DecisionRecorder, ProgramAccess, ProgramCommands, PairCommands],
 })
 export class StreamsModule implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly recorder: DecisionRecorder,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.recorder.drain();
     await this.store.close();
   }
 }

@@ -1,0 +1,48 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { HealthServer } from '../../src/health/health-server';
+import { ProjectionsModule } from '../../src/projections/projections.module';
+import { DEFAULT_RUNNER_SETTINGS } from '../../src/projections/projection-runner';
+
+/** The projections module alone (no Kafka publishing), with a health port picked by the system. */
+export async function startProjector(databaseUrl: string, options: { only?: string[] } = {}): Promise<{
+  app: INestApplicationContext;
+  health(): Promise<{ status: number; body: any }>;
+  metrics(): Promise<string>;
+  close(): Promise<void>;
+}> {
+  const app = await NestFactory.createApplicationContext(
+    ProjectionsModule.forRoot({
+      config: { databaseUrl, eventStore: 'postgres' },
+      healthPort: 0,
+      readyMaxLagSeconds: 30,
+      lagSampleMs: 200,
+      runner: { ...DEFAULT_RUNNER_SETTINGS, leaseRetryMs: 200 },
+      only: options.only,
+    }),
+    { logger: false },
+  );
+  await app.init();
+  const port = app.get(HealthServer).port();
+  return {
+    app,
+    async health() {
+      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      return { status: response.status, body: await response.json() };
+    },
+    async metrics() {
+      return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    },
+    close: () => app.close(),
+  };
+}
+
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
