@@ -34,3 +34,37 @@ describe('When the event store cannot be reached', () => {
     }
   });
 });
+
+describe('When EventStoreDB cannot be reached', () => {
+  it('answers 503 with Retry-After, and records once it is back', async () => {
+    if (!(await requirePostgres())) return;
+    const { EventStoreDbDouble } = await import('@flipside/event-store/testing/eventstoredb-double');
+    const database = await createTestDatabase('flipside_esdb_down');
+    const double = await EventStoreDbDouble.start();
+    const config = loadConfig({
+      DATABASE_URL: database.url,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTORE_URL: double.connectionString,
+    });
+    const app = await createApp(config, { logger: false });
+    const auth = { Authorization: `Bearer ${mintBearerToken({ sub: 'a', org: `org-${randomUUID()}`, roles: ['admin'] }, config.jwtSecret)}` };
+    try {
+      await double.stop();
+      const down = await request(app.getHttpServer()).post('/v1/programs').set(auth).send(examples.program());
+      expect(down.status).toBe(503);
+      expect(down.headers['retry-after']).toBe('5');
+      const health = await request(app.getHttpServer()).get('/health');
+      expect(health.status).toBe(503);
+
+      await double.restart();
+      const back = await request(app.getHttpServer()).post('/v1/programs').set(auth).send(examples.program());
+      expect(back.status).toBe(201);
+      expect((await request(app.getHttpServer()).get('/health')).status).toBe(200);
+    } finally {
+      await app.close();
+      await double.stop();
+      await database.drop();
+    }
+  });
+});

@@ -86,7 +86,7 @@ describe('the broker goes away for ten seconds while events keep coming', () => 
     const reader = new TopicReader(testKafka(broker.brokers), topic);
     try {
       await reader.start();
-      await reader.waitFor((records) => reader.ids().size >= stored.length, 60_000, () => `${reader.ids().size} of ${stored.length}`);
+      await reader.waitFor(() => reader.ids().size >= stored.length, 60_000, () => `${reader.ids().size} of ${stored.length}`);
       expect(deliveryProblems(stored, reader.records)).toEqual([]);
       (await IntegrationContract.load()).assertKeptBy(reader.records);
     } finally {

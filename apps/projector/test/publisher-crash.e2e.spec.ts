@@ -82,7 +82,7 @@ describe('a publisher process killed in the middle of a large backlog', () => {
     const reader = new TopicReader(testKafka(brokers), topic);
     try {
       await reader.start();
-      await reader.waitFor((records) => reader.ids().size >= everything.length, 60_000, () => `${reader.ids().size} of ${everything.length} ids`);
+      await reader.waitFor(() => reader.ids().size >= everything.length, 60_000, () => `${reader.ids().size} of ${everything.length} ids`);
       expect(deliveryProblems(everything, reader.records)).toEqual([]);
       (await IntegrationContract.load()).assertKeptBy(reader.records);
       // At least once: repeats are allowed, but only the unacknowledged tail of the killed process can repeat.

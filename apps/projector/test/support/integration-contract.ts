@@ -1,7 +1,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { Parser, fromFile } from '@asyncapi/parser';
-import { CloudEvent, Kafka as CloudEventsKafka } from 'cloudevents';
+import { CloudEvent, Kafka as CloudEventsKafka, KafkaMessage } from 'cloudevents';
 import { join } from 'node:path';
 import {
   CONFIDENTIAL_NOTE_MARKER,
@@ -134,7 +134,8 @@ export class IntegrationContract {
 
 /** Parses the record with the CloudEvents SDK's Kafka binding and checks what it reads back. */
 export function toCloudEvent(record: RecordShape): CloudEvent<unknown> {
-  const event = CloudEventsKafka.toEvent({ key: record.key, value: record.value, headers: { ...record.headers }, body: record.value });
+  const message: KafkaMessage<string> = { key: record.key, value: record.value, headers: { ...record.headers }, body: record.value };
+  const event = CloudEventsKafka.toEvent(message);
   if (Array.isArray(event)) throw new Error('A batch of CloudEvents where one was expected');
   return event as CloudEvent<unknown>;
 }
