@@ -11,6 +11,7 @@ import { PairsModule } from './pairs/pairs.module';
 import { ObjectivesModule } from './objectives/objectives.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { FeedbackModule } from './feedback/feedback.module';
+import { QueriesModule } from './queries/queries.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { HealthModule } from './health/health.module';
 import { FLIPSIDE_CONFIG } from './streams/event-store.provider';
@@ -33,6 +34,7 @@ export class AppModule {
         ObjectivesModule,
         SessionsModule,
         FeedbackModule,
+        QueriesModule,
         OpenApiModule,
       ],
       providers: [

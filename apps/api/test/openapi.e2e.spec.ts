@@ -3,16 +3,28 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { INestApplication, RequestMethod } from '@nestjs/common';
-import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { HTTP_CODE_METADATA, METHOD_METADATA, PARAMTYPES_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { getMetadataStorage } from 'class-validator';
 import type { Response } from 'supertest';
 import { parse } from 'yaml';
+import {
+  ADMIN_PAIR_END_REASONS,
+  FIT_ANSWERS,
+  FOCUS_AREAS,
+  PAIRED_BY,
+  PAIRING_RULES,
+  PARTICIPANT_ROLES,
+  SESSION_FORMATS,
+} from '@flipside/domain';
 import { EventStoreUnavailableError } from '@flipside/event-store';
 import { ALLOWED_ROLES } from '../src/identity/allowed-roles';
 import { findOpenApiFile } from '../src/openapi/openapi-document';
 import { ApiHarness, examples, runningPair, startApi } from './support/api-harness';
+import { catchUpReadModels } from './support/read-models';
 
 /**
  * docs/openapi.yaml is written by hand; this suite holds it to the running API (real app, real PostgreSQL):
@@ -24,7 +36,6 @@ import { ApiHarness, examples, runningPair, startApi } from './support/api-harne
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 // A JSON Schema or OpenAPI object, read from the YAML: loosely typed on purpose.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = Record<string, any>;
 
 const DOCUMENT_FILE = findOpenApiFile();
@@ -161,18 +172,16 @@ function expandPath(template: string, params: Record<string, string>): string {
 const randomParams = (template: string) =>
   Object.fromEntries([...template.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name, randomUUID()]));
 
-/** A text of exactly `length` code points that satisfies the schema's format. */
+/** A text of exactly `length` code points that satisfies the schema's format (an email address: at most 64 before the @). */
 function textOfLength(schema: Node, length: number): string {
   if (schema.format !== 'email') return 'x'.repeat(length);
   const local = 'a'.repeat(Math.min(64, length - 6));
-  let domain = '';
-  let remaining = length - local.length - 1 - 4; // '@' and '.com'
-  while (remaining > 0) {
-    const label = Math.min(63, remaining);
-    domain += `${'b'.repeat(label)}.`;
-    remaining -= label + 1;
-  }
-  return `${local}@${domain.slice(0, length - local.length - 1 - 4 - 1)}.com`.replace('@.', '@b.');
+  const labels: string[] = [];
+  // Labels of at most 63 characters, each followed by a dot, then "com".
+  for (let left = length - local.length - 1 - 4; left > 0; left -= 64) labels.push('b'.repeat(Math.min(63, left)));
+  const email = `${local}@${labels.join('.')}.com`;
+  if (email.length !== length) throw new Error(`Cannot write an email address of ${length} characters`);
+  return email;
 }
 
 /** A valid value for the schema, the simplest there is. */
@@ -203,13 +212,12 @@ const distinctItems = (itemSchema: Node, count: number): Json[] =>
 
 // ---------- Cases derived from a request schema ----------
 
-const ABSENT = Symbol('absent');
 interface Case {
   /** What is wrong (or at the limit). */
   readonly label: string;
   /** The field the API must name; for items of a list of texts, the list (class-validator's `each`). */
   readonly field: string;
-  readonly value: Json | typeof ABSENT;
+  readonly value: Json;
 }
 
 const join = (parent: string, child: string | number) => (parent ? `${parent}.${child}` : String(child));
@@ -256,13 +264,15 @@ function violations(schema: Node, current: Json, field: string): Case[] {
       if (schema.uniqueItems) add('an item twice', [items[0], items[0]]);
       const itemField = isObjectSchema(schema.items) ? join(field, 0) : field;
       for (const item of violations(schema.items, items[0], itemField)) {
-        if (item.value !== ABSENT) cases.push({ ...item, label: `item 0: ${item.label}`, value: [item.value, ...items.slice(1)] });
+        cases.push({ ...item, label: `item 0: ${item.label}`, value: [item.value, ...items.slice(1)] });
       }
       break;
     }
     case 'object': {
-      add('not an object', 'not-an-object');
-      add('a list instead of an object', []);
+      if (field) {
+        add('not an object', 'not-an-object');
+        add('a list instead of an object', []);
+      }
       const base = isRecord(current) ? (current as JsonObject) : (sampleOf(schema) as JsonObject);
       if (schema.additionalProperties === false) {
         cases.push({ label: 'an unknown field', field: join(field, 'unexpectedField'), value: { ...base, unexpectedField: 'surprise' } });
@@ -275,7 +285,7 @@ function violations(schema: Node, current: Json, field: string): Case[] {
         }
         cases.push({ label: 'null', field: childField, value: { ...base, [name]: null } });
         for (const child of violations(property, base[name] ?? sampleOf(property), childField)) {
-          if (child.value !== ABSENT) cases.push({ ...child, value: { ...base, [name]: child.value } });
+          cases.push({ ...child, value: { ...base, [name]: child.value } });
         }
       }
       break;
@@ -304,10 +314,12 @@ function limits(schema: Node, current: Json, field: string): Case[] {
     case 'array': {
       if (schema.minItems !== undefined) add(`${schema.minItems} items`, distinctItems(schema.items, schema.minItems));
       if (schema.maxItems !== undefined) add(`${schema.maxItems} items`, distinctItems(schema.items, schema.maxItems));
-      const items = Array.isArray(current) && current.length > 0 ? current : [sampleOf(schema.items)];
+      // One item, so that it cannot repeat another (every list here may have a single item).
+      expect(schema.minItems ?? 0).toBeLessThanOrEqual(1);
+      const item = Array.isArray(current) && current.length > 0 ? current[0] : sampleOf(schema.items);
       const itemField = isObjectSchema(schema.items) ? join(field, 0) : field;
-      for (const item of limits(schema.items, items[0], itemField)) {
-        if (item.value !== ABSENT) cases.push({ ...item, label: `item 0: ${item.label}`, value: [item.value, ...items.slice(1)] });
+      for (const limit of limits(schema.items, item, itemField)) {
+        cases.push({ ...limit, label: `item 0: ${limit.label}`, value: [limit.value] });
       }
       break;
     }
@@ -320,7 +332,7 @@ function limits(schema: Node, current: Json, field: string): Case[] {
           cases.push({ label: 'absent (optional)', field: childField, value: without });
         }
         for (const child of limits(property, base[name] ?? sampleOf(property), childField)) {
-          if (child.value !== ABSENT) cases.push({ ...child, value: { ...base, [name]: child.value } });
+          cases.push({ ...child, value: { ...base, [name]: child.value } });
         }
       }
       break;
@@ -330,23 +342,48 @@ function limits(schema: Node, current: Json, field: string): Case[] {
 }
 
 /**
- * Where the DTOs accept what the document refuses. Each entry is a finding reported to the lead, not a wish:
- * the test checks the API still lets it through, so fixing the DTO fails here until the entry is removed.
+ * Where the DTOs accept what the document refuses: findings reported to the lead, not wishes. The document states
+ * the intended contract; the test checks each of these still gets past the DTO, so whoever fixes a DTO is told
+ * to remove its entry. `@IsOptional()` lets null through as if the field were absent; the command then either
+ * treats it as absent ("as absent") or the deciders refuse it with 400 once the program is found ("domain 400").
  */
+// Every documented constraint is enforced by the DTOs themselves; add an entry here only with a reason.
 const KNOWN_DTO_GAPS: Readonly<Record<string, string>> = {};
 
 const caseKey = (operation: Operation, testCase: Case) => `${operation.id} ${testCase.field}: ${testCase.label}`;
 
+// An item of a list (actionItems.0) may be named by its list: class-validator reports `each` rules on the list.
 const namesField = (body: Node, field: string) =>
   Array.isArray(body.errors) &&
-  body.errors.some((error: Node) => error.field === field || error.field.startsWith(`${field}.`) || error.field.startsWith(`${field}[`));
+  [field, field.replace(/\.\d+$/, '')].some((name) =>
+    body.errors.some((error: Node) => error.field === name || error.field.startsWith(`${name}.`) || error.field.startsWith(`${name}[`)),
+  );
 
 // ---------- The app's routes ----------
+
+type Class = abstract new (...args: never[]) => unknown;
 
 interface Route {
   readonly key: string;
   readonly roles?: string[];
   readonly httpCode?: number;
+  /** The class of its @Body() parameter, if it takes one. */
+  readonly body?: Class;
+}
+
+/** class-transformer's record of @Type(() => Nested): how the DTOs name their nested classes. */
+const transformerTypes = (
+  require('class-transformer/cjs/storage') as {
+    defaultMetadataStorage: { findTypeMetadata(target: Class, property: string): { typeFunction: () => Class } | undefined };
+  }
+).defaultMetadataStorage;
+
+/** The properties a DTO class validates (its fields), with the nested DTO class of each that has one. */
+function dtoFields(dto: Class): Map<string, Class | undefined> {
+  const names = getMetadataStorage()
+    .getTargetValidationMetadatas(dto as unknown as new () => object, '', true, false)
+    .map((metadata) => metadata.propertyName);
+  return new Map(names.map((name) => [name, transformerTypes.findTypeMetadata(dto, name)?.typeFunction()]));
 }
 
 const toTemplate = (path: string) =>
@@ -379,10 +416,14 @@ function declaredRoutes(app: INestApplication): Route[] {
         const path = Reflect.getMetadata(PATH_METADATA, handler);
         if (path === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<string, { index: number }>;
+        const bodyArg = Object.entries(args).find(([key]) => key.startsWith(`${RouteParamtypes.BODY}:`))?.[1];
+        const paramTypes = (Reflect.getMetadata(PARAMTYPES_METADATA, controller.prototype, name) ?? []) as Class[];
         routes.push({
           key: `${method} ${toTemplate(`${base}/${[path].flat()[0]}`)}`,
           roles: Reflect.getMetadata(ALLOWED_ROLES, handler),
           httpCode: Reflect.getMetadata(HTTP_CODE_METADATA, handler),
+          body: bodyArg ? paramTypes[bodyArg.index] : undefined,
         });
       }
     }
@@ -445,6 +486,12 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
     return { ...pair, objectiveId };
   }
 
+  async function readScenario(): Promise<Scenario> {
+    const { programId, pairId } = await runningPair(api!);
+    await catchUpReadModels(api!);
+    return { params: { programId, pairId } };
+  }
+
   interface Scenario {
     readonly params: Record<string, string>;
     /** Fields of the example that name things the scenario created (ids), replaced when the example has them. */
@@ -453,6 +500,8 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
 
   /** For each operation: the state its examples need, built through the API itself. */
   const scenarios: Record<string, (example: JsonObject | undefined) => Promise<Scenario>> = {
+    live: async () => ({ params: {} }),
+    ready: async () => ({ params: {} }),
     createProgram: async () => ({ params: {} }),
     launchProgram: async () => ({ params: { programId: (await draftProgramWithParticipants()).programId } }),
     closeProgram: async () => ({ params: { programId: (await runningPair(api!)).programId } }),
@@ -485,6 +534,19 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
       const { programId, pairId } = await runningPair(api!);
       return { params: { programId, pairId } };
     },
+    // Queries read the read models: apply what the setup recorded, as the projector would.
+    listPrograms: async () => {
+      await runningPair(api!);
+      await catchUpReadModels(api!);
+      return { params: {} };
+    },
+    getProgramOverview: async () => readScenario(),
+    listParticipants: async () => readScenario(),
+    listPairs: async () => readScenario(),
+    getPair: async () => readScenario(),
+    listSessions: async () => readScenario(),
+    getProgramKpis: async () => readScenario(),
+    listMyPairs: async () => ({ params: {} }),
     giveFeedback: async (example) => {
       const { programId, pairId, mentorId, menteeId } = await runningPair(api!);
       const sessionId = await createdId(`/v1/programs/${programId}/pairs/${pairId}/sessions`, examples.session());
@@ -503,13 +565,13 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
       expect(result.valid).toBe(true);
     });
 
-    it('has a unique operationId, a tag and a scenario for every operation', () => {
+    it('has a unique operationId and a declared tag for every operation, and a scenario for every command', () => {
       expect(new Set(operationIds).size).toBe(operations.length);
       const tags = (document.tags as Node[]).map((tag) => tag.name);
       for (const operation of operations) {
         expect(operation.id).toEqual(expect.any(String));
         expect(operation.spec.tags?.every((tag: string) => tags.includes(tag))).toBe(true);
-        expect(Object.keys(scenarios)).toContain(operation.id);
+        if (operation.method === 'post') expect(Object.keys(scenarios)).toContain(operation.id);
       }
     });
 
@@ -544,34 +606,41 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
   describe('(b) routes', () => {
     it('documents every route the app serves, and serves every documented route', () => {
       if (!api) return;
-      const served = servedRoutes(api.app).filter((key) => !isDocsRoute(key));
+      const served = [...new Set(servedRoutes(api.app).filter((key) => !isDocsRoute(key)))];
       const documented = operations.map(documentedKey);
-      expect([...documented].sort()).toEqual([...new Set(served)].sort());
-      expect(served).toHaveLength(14);
+      expect({
+        servedButNotDocumented: served.filter((key) => !documented.includes(key)).sort(),
+        documentedButNotServed: documented.filter((key) => !served.includes(key)).sort(),
+      }).toEqual({ servedButNotDocumented: [], documentedButNotServed: [] });
+      expect(served.filter((key) => key.startsWith('POST '))).toHaveLength(14);
     });
 
     it('documents the roles and the success status each controller declares', () => {
       if (!api) return;
       const declared = declaredRoutes(api.app).filter((route) => !isDocsRoute(route.key));
-      expect(declared.map((route) => route.key).sort()).toEqual(operations.map(documentedKey).sort());
+      expect(declared.map((route) => route.key).sort()).toEqual([...new Set(servedRoutes(api.app).filter((key) => !isDocsRoute(key)))].sort());
       for (const route of declared) {
-        const operation = operations.find((candidate) => documentedKey(candidate) === route.key)!;
+        // A route missing from the document is reported by the test above.
+        const operation = operations.find((candidate) => documentedKey(candidate) === route.key);
+        if (!operation) continue;
         expect({ route: route.key, roles: [...(route.roles ?? [])].sort() }).toEqual({
           route: route.key,
           roles: [...(operation.spec['x-flipside-roles'] ?? [])].sort(),
         });
         const successes = Object.keys(operation.spec.responses as Node).filter((status) => status.startsWith('2')).sort();
-        // POST answers 201 unless @HttpCode says otherwise; a creation answers 200 when it is sent again.
+        // POST answers 201 unless @HttpCode says otherwise, and a creation 200 when it is sent again; GET answers 200.
+        const creation = route.httpCode === undefined && route.key.startsWith('POST ');
         expect({ route: route.key, successes }).toEqual({
           route: route.key,
-          successes: route.httpCode === undefined ? ['200', '201'] : [String(route.httpCode)],
+          successes: creation ? ['200', '201'] : [String(route.httpCode ?? 200)],
         });
       }
     });
   });
 
   describe('(c) every documented example is accepted and answered as documented', () => {
-    it.each(operationIds)('%s', async (id) => {
+    // Every command has a scenario; a read (GET) is exercised here once it has one too.
+    it.each(operationIds.filter((id) => scenarios[id]))('%s', async (id) => {
       if (!api) return;
       const operation = byId(id);
       const schema = requestSchema(operation);
@@ -579,21 +648,24 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
       for (const [name, example] of runs) {
         if (schema) expectValid(schema, example, `${id} example ${name}`);
         const scenario = await scenarios[id](example);
-        let body: Json | undefined;
+        let body: JsonObject | undefined;
         if (schema && example) {
           const replaced: JsonObject = { ...example };
           for (const [field, value] of Object.entries(scenario.replace ?? {})) if (field in replaced) replaced[field] = value;
-          body = withCurrentDates(replaced, schema);
+          body = withCurrentDates(replaced, schema) as JsonObject;
           expectValid(schema, body, `${id} example ${name} with current ids and dates`);
         }
         const path = expandPath(operation.path, scenario.params);
-        const response = await post(path, body);
-        const expected = Object.keys(operation.spec.responses as Node).includes('201') ? 201 : 200;
+        const send = () =>
+          operation.method === 'post' ? post(path, body) : api!.http()[operation.method as 'get'](path).set(auth());
+        const response = await send();
+        const successes = Object.keys(operation.spec.responses as Node).filter((status) => status.startsWith('2'));
+        const expected = successes.includes('201') ? 201 : Number(successes[0]);
         if (response.status !== expected) throw new Error(`${id} example ${name} answered ${response.status}: ${response.text}`);
         expectDocumentedResponse(operation, response);
-        if (isRecord(body) && typeof body.id === 'string') {
+        if (typeof body?.id === 'string') {
           // A client-chosen id makes the creation safe to repeat: the first result, answered 200.
-          const repeated = await post(path, body);
+          const repeated = await send();
           expect(repeated.status).toBe(200);
           expect(repeated.body).toEqual(response.body);
           expectDocumentedResponse(operation, repeated);
@@ -604,6 +676,49 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
 
   describe('(d) the request schemas and the DTOs agree', () => {
     const withBodies = operations.filter((operation) => requestSchema(operation)).map((operation) => operation.id);
+
+    it('documents exactly the fields each DTO validates, nested DTOs included, and a body only where one is read', () => {
+      if (!api) return;
+      const expectSameFields = (schema: Node, dto: Class, where: string) => {
+        const fields = dtoFields(dto);
+        expect({ where, fields: [...fields.keys()].sort() }).toEqual({ where, fields: Object.keys(schema.properties as Node).sort() });
+        for (const [name, nested] of fields) {
+          const property = schema.properties[name] as Node;
+          const shape = property.type === 'array' ? (property.items as Node) : property;
+          expect({ where: `${where}.${name}`, object: shape.type === 'object' }).toEqual({ where: `${where}.${name}`, object: nested !== undefined });
+          if (nested) expectSameFields(shape, nested, `${where}.${name}`);
+        }
+      };
+      for (const route of declaredRoutes(api.app).filter((candidate) => !isDocsRoute(candidate.key))) {
+        // A route missing from the document is reported by (b).
+        const operation = operations.find((candidate) => documentedKey(candidate) === route.key);
+        if (!operation) continue;
+        const schema = requestSchema(operation);
+        expect({ route: route.key, documentsBody: schema !== undefined }).toEqual({ route: route.key, documentsBody: route.body !== undefined });
+        if (schema && route.body) expectSameFields(schema, route.body, `${operation.id} body`);
+      }
+    });
+
+    it('uses the domain vocabulary for every enumeration', () => {
+      const schemas = document.components.schemas as Node;
+      expect({
+        FocusArea: schemas.FocusArea.enum,
+        ParticipantRole: schemas.ParticipantRole.enum,
+        PairingRule: schemas.PairingRule.enum,
+        PairedBy: schemas.PairedBy.enum,
+        AdminPairEndReason: schemas.AdminPairEndReason.enum,
+        SessionFormat: schemas.SessionFormat.enum,
+        FitAnswer: schemas.FitAnswer.enum,
+      }).toEqual({
+        FocusArea: [...FOCUS_AREAS],
+        ParticipantRole: [...PARTICIPANT_ROLES],
+        PairingRule: [...PAIRING_RULES],
+        PairedBy: [...PAIRED_BY],
+        AdminPairEndReason: [...ADMIN_PAIR_END_REASONS],
+        SessionFormat: [...SESSION_FORMATS],
+        FitAnswer: [...FIT_ANSWERS],
+      });
+    });
 
     it.each(withBodies)('%s: each broken constraint is refused with 400 naming the field', async (id) => {
       if (!api) return;
@@ -652,7 +767,10 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
         for (const name of names) {
           const params = { ...randomParams(operation.path), [name]: 'not-a-uuid' };
           const example = requestExamples(operation)[0]?.[1];
-          const response = await post(expandPath(operation.path, params), example);
+          const response =
+            operation.method === 'post'
+              ? await post(expandPath(operation.path, params), example)
+              : await api!.http().get(expandPath(operation.path, params)).set(auth());
           expect({ name, status: response.status }).toEqual({ name, status: 400 });
           expect(namesField(response.body, name)).toBe(true);
           expectDocumentedResponse(operation, response);
@@ -775,6 +893,9 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
         const response = await post(`/v1/programs/${programId}/launch`);
         expect(response.status).toBe(503);
         expectDocumentedResponse(byId('launchProgram'), response);
+        const readiness = await api.http().get('/health');
+        expect(readiness.status).toBe(503);
+        expectDocumentedResponse(byId('ready'), readiness);
       } finally {
         outage.mockRestore();
       }

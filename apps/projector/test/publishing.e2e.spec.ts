@@ -1,4 +1,6 @@
 import { Kafka } from 'kafkajs';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { serializePosition } from '@flipside/event-store';
 import { deliveryProblems } from './support/delivery-checks';
 import { IntegrationContract } from './support/integration-contract';
@@ -78,6 +80,26 @@ describe('publishing integration events to a real Kafka broker', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it('is read the same by an independent client (kcat, on librdkafka)', async () => {
+    if (!brokers || !store) return;
+    if (spawnSync('bash', ['-c', 'command -v kcat'], { stdio: 'ignore' }).status !== 0) {
+      console.warn('\n*** SKIPPING the kcat check: kcat is not installed (apt-get install kcat) ***\n');
+      return;
+    }
+    const { stdout } = await promisify(execFile)('kcat', ['-b', brokers.join(','), '-t', topic, '-C', '-o', 'beginning', '-e', '-q', '-J'], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const records = stdout.trim().split('\n').map((line) => {
+      const json = JSON.parse(line) as { partition: number; offset: number; key: string; payload: string; headers: string[] };
+      const headers: Record<string, string> = {};
+      for (let i = 0; i < json.headers.length; i += 2) headers[json.headers[i]] = json.headers[i + 1];
+      return { topic, partition: json.partition, offset: String(json.offset), key: json.key, value: json.payload, headers, receivedAt: 0 };
+    });
+    expect(records).toHaveLength(reader.records.length);
+    contract.assertKeptBy(records);
+    expect(deliveryProblems(await store.allEvents(), records)).toEqual([]);
   });
 
   it('publishes an event appended while it runs, within a second or so', async () => {

@@ -16,9 +16,13 @@ export interface EventBatch {
 export interface BatchLimits {
   readonly maxEvents: number;
   readonly maxBytes: number;
-  /** Once a batch holds an event, how long to wait for more before handing it over. */
+  /** Once a batch holds an event, how long to wait for more before handing it over (live events). */
   readonly lingerMs: number;
 }
+
+// While catching up, the next page of the backlog is a query away: waiting for it makes full batches, and
+// full batches are what make catching up fast. Bounded, so a slow store cannot hold a batch back for long.
+const CATCH_UP_LINGER_MS = 250;
 
 const LINGER_OVER = Symbol('linger over');
 
@@ -30,6 +34,7 @@ export class EventBatches {
   private readonly iterator: AsyncIterator<SubscriptionMessage>;
   private waiting?: Promise<IteratorResult<SubscriptionMessage>>;
   private ended = false;
+  private live = false;
 
   constructor(
     subscription: AllSubscription,
@@ -62,6 +67,7 @@ export class EventBatches {
         }
         const message = result.value;
         if (message.kind === 'caught-up') {
+          this.live = true;
           this.onCaughtUp();
           if (events > 0) break;
           continue;
@@ -79,7 +85,7 @@ export class EventBatches {
           skipped.push({ id: event.id, reason: translation.reason });
         }
         lingerOver ??= new Promise((resolve) => {
-          lingerTimer = setTimeout(() => resolve(LINGER_OVER), this.limits.lingerMs);
+          lingerTimer = setTimeout(() => resolve(LINGER_OVER), this.live ? this.limits.lingerMs : CATCH_UP_LINGER_MS);
         });
       }
     } finally {

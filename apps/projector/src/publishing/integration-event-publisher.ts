@@ -114,6 +114,9 @@ export class IntegrationEventPublisher {
         () => this.status.reachedLiveEvents(),
       );
       let reading = batches.next();
+      // Batch k's checkpoint is written while batch k+1 is on its way to the broker: never before k was
+      // acknowledged, always before k+1's checkpoint, so the checkpoint only ever moves over acknowledged events.
+      let recording: Promise<void> = Promise.resolve();
       try {
         while (!abort.aborted) {
           const batch = await reading;
@@ -122,18 +125,25 @@ export class IntegrationEventPublisher {
           reading = batches.next();
           // A batch abandoned because the lease was lost is read again, from the checkpoint, by whoever has it.
           reading.catch(() => undefined);
+          this.status.sending(batch.firstRecordedAt);
           const acknowledged = await this.deliver(delivery, batch, abort);
           // Stopping after an acknowledgement still records it (fewer repeats after a restart); a lost lease does not.
           if (!acknowledged || lease.lost.aborted) break;
-          await checkpoints.compareAndSet(name, checkpoint, batch.last);
+          await recording;
+          const from = checkpoint;
           checkpoint = batch.last;
-          this.status.acknowledged({
-            events: batch.events,
-            published: batch.messages.length,
-            skipped: batch.skipped.length,
-            checkpoint: serializePosition(checkpoint),
-          });
+          recording = checkpoints.compareAndSet(name, from, batch.last).then(() =>
+            this.status.acknowledged({
+              events: batch.events,
+              published: batch.messages.length,
+              skipped: batch.skipped.length,
+              checkpoint: serializePosition(batch.last),
+            }),
+          );
+          // Awaited before the next checkpoint or on the way out; until then a failure must not go unhandled.
+          recording.catch(() => undefined);
         }
+        await recording;
       } finally {
         abort.removeEventListener('abort', closeSubscription);
         await subscription.close();
@@ -149,7 +159,6 @@ export class IntegrationEventPublisher {
   private async deliver(delivery: KafkaDelivery, batch: EventBatch, abort: AbortSignal): Promise<boolean> {
     for (const skipped of batch.skipped) this.logger.warn(`Skipping event ${skipped.id}: ${skipped.reason}`);
     if (batch.messages.length === 0) return true;
-    this.status.sending(batch.firstRecordedAt);
     while (!abort.aborted) {
       try {
         await delivery.send(batch.messages);

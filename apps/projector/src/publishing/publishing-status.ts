@@ -42,7 +42,8 @@ export class PublishingStatus {
   private checkpoint: string | null = null;
   private caughtUp = false;
   private pendingEvents = 0;
-  private oldestPendingAt: number | undefined;
+  /** When the first event of each batch sent and not yet checkpointed was stored, oldest first. */
+  private readonly unacknowledgedSince: number[] = [];
   private publishedEvents = 0;
   private skippedEvents = 0;
   private failedAttempts = 0;
@@ -64,7 +65,7 @@ export class PublishingStatus {
       checkpoint: this.checkpoint,
       caughtUp: this.caughtUp,
       pendingEvents: this.pendingEvents,
-      lagSeconds: this.oldestPendingAt === undefined ? 0 : Math.max(0, (this.now() - this.oldestPendingAt) / 1000),
+      lagSeconds: this.unacknowledgedSince.length === 0 ? 0 : Math.max(0, (this.now() - this.unacknowledgedSince[0]) / 1000),
       publishedEvents: this.publishedEvents,
       skippedEvents: this.skippedEvents,
       failedAttempts: this.failedAttempts,
@@ -91,14 +92,14 @@ export class PublishingStatus {
     this.checkpoint = checkpoint;
     this.caughtUp = false;
     this.pendingEvents = 0;
-    this.oldestPendingAt = undefined;
+    this.unacknowledgedSince.length = 0;
     if (this.state !== 'retrying') this.state = 'publishing';
   }
 
   leaseReleased(): void {
     this.leaseHeld = false;
     this.pendingEvents = 0;
-    this.oldestPendingAt = undefined;
+    this.unacknowledgedSince.length = 0;
   }
 
   reachedLiveEvents(): void {
@@ -111,7 +112,7 @@ export class PublishingStatus {
 
   /** A batch is on its way to the broker; `recordedAt` is when its first event was stored. */
   sending(recordedAt: Date): void {
-    this.oldestPendingAt ??= recordedAt.getTime();
+    this.unacknowledgedSince.push(recordedAt.getTime());
   }
 
   brokerReachable(): void {
@@ -124,7 +125,7 @@ export class PublishingStatus {
     this.connected = true;
     this.state = 'publishing';
     this.pendingEvents = Math.max(0, this.pendingEvents - batch.events);
-    this.oldestPendingAt = undefined;
+    this.unacknowledgedSince.shift();
     this.publishedEvents += batch.published;
     this.skippedEvents += batch.skipped;
     this.checkpoint = batch.checkpoint;

@@ -19,7 +19,8 @@ export class ProjectorProcess {
     env: Record<string, string>,
   ) {
     this.child = spawn(process.execPath, ['-r', REGISTER, MAIN], {
-      env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      // Port 0: the projector's health port on any free port, so several processes can run side by side.
+      env: { ...process.env, PROJECTOR_PORT: '0', ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const collect = (chunk: Buffer) => {

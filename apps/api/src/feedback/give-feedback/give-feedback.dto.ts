@@ -1,13 +1,14 @@
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { MayBeOmitted } from '../../http/may-be-omitted';
 import { FIT_ANSWERS, FitAnswer, LIMITS, PARTICIPANT_ROLES, ParticipantRole } from '@flipside/domain';
 
 export class GiveFeedbackDto {
   /** Optional client-chosen feedback id. */
-  @IsOptional() @IsUUID()
+  @MayBeOmitted() @IsUUID()
   id?: string;
 
   /** The session this feedback is about, if any: one feedback per giver per session. */
-  @IsOptional() @IsUUID()
+  @MayBeOmitted() @IsUUID()
   sessionId?: string;
 
   @IsIn(PARTICIPANT_ROLES)
@@ -21,7 +22,7 @@ export class GiveFeedbackDto {
   rating!: number;
 
   /** Free text, for admins only: never in read models for participants, never on Kafka. */
-  @IsOptional() @IsString() @MaxLength(LIMITS.feedbackComment.maxLength)
+  @MayBeOmitted() @IsString() @MaxLength(LIMITS.feedbackComment.maxLength)
   comment?: string;
 
   @IsIn(FIT_ANSWERS)

@@ -1,4 +1,5 @@
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MayBeOmitted } from '../../http/may-be-omitted';
 import { LIMITS } from '@flipside/domain';
 
 export class RecordObjectiveProgressDto {
@@ -6,6 +7,6 @@ export class RecordObjectiveProgressDto {
   @IsInt() @Min(LIMITS.level.min) @Max(LIMITS.level.max)
   level!: number;
 
-  @IsOptional() @IsString() @MaxLength(LIMITS.progressNote.maxLength)
+  @MayBeOmitted() @IsString() @MaxLength(LIMITS.progressNote.maxLength)
   note?: string;
 }

@@ -1,10 +1,11 @@
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { MayBeOmitted } from '../../http/may-be-omitted';
 import { FOCUS_AREAS, FocusArea, LIMITS } from '@flipside/domain';
 import { IsCalendarDate } from '../../http/calendar-date';
 
 export class SetObjectiveDto {
   /** Optional client-chosen objective id. */
-  @IsOptional() @IsUUID()
+  @MayBeOmitted() @IsUUID()
   id?: string;
 
   @IsString() @Length(LIMITS.objectiveTitle.minLength, LIMITS.objectiveTitle.maxLength)

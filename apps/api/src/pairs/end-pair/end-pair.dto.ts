@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
+import { MayBeOmitted } from '../../http/may-be-omitted';
 import { ADMIN_PAIR_END_REASONS, AdminPairEndReason, LIMITS } from '@flipside/domain';
 
 export class EndPairDto {
@@ -6,6 +7,6 @@ export class EndPairDto {
   @IsIn(ADMIN_PAIR_END_REASONS)
   reason!: AdminPairEndReason;
 
-  @IsOptional() @IsString() @MaxLength(LIMITS.pairEndNote.maxLength)
+  @MayBeOmitted() @IsString() @MaxLength(LIMITS.pairEndNote.maxLength)
   note?: string;
 }

@@ -1,9 +1,10 @@
-import { IsIn, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsNumber, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { MayBeOmitted } from '../../http/may-be-omitted';
 import { LIMITS, PAIRED_BY, PairedBy } from '@flipside/domain';
 
 export class PairParticipantsDto {
   /** Optional client-chosen pair id. */
-  @IsOptional() @IsUUID()
+  @MayBeOmitted() @IsUUID()
   id?: string;
 
   @IsUUID()
@@ -13,12 +14,12 @@ export class PairParticipantsDto {
   menteeId!: string;
 
   /** Who proposed the pair; default admin. */
-  @IsOptional() @IsIn(PAIRED_BY)
+  @MayBeOmitted() @IsIn(PAIRED_BY)
   pairedBy?: PairedBy;
 
-  @IsOptional() @IsNumber() @Min(LIMITS.matchScore.min) @Max(LIMITS.matchScore.max)
+  @MayBeOmitted() @IsNumber() @Min(LIMITS.matchScore.min) @Max(LIMITS.matchScore.max)
   matchScore?: number;
 
-  @IsOptional() @IsString() @MaxLength(LIMITS.pairingRationale.maxLength)
+  @MayBeOmitted() @IsString() @MaxLength(LIMITS.pairingRationale.maxLength)
   rationale?: string;
 }

@@ -4,7 +4,6 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -12,11 +11,12 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { MayBeOmitted } from '../../http/may-be-omitted';
 import { LIMITS, PARTICIPANT_ROLES, ParticipantRole } from '@flipside/domain';
 
 export class EnrolParticipantDto {
   /** Optional client-chosen participant id (the `sub` of the participant's tokens). */
-  @IsOptional() @IsUUID()
+  @MayBeOmitted() @IsUUID()
   id?: string;
 
   @IsIn(PARTICIPANT_ROLES)
@@ -35,20 +35,20 @@ export class EnrolParticipantDto {
   @IsString() @Length(LIMITS.department.minLength, LIMITS.department.maxLength)
   department!: string;
 
-  @IsOptional() @IsString() @Length(LIMITS.id.minLength, LIMITS.id.maxLength)
+  @MayBeOmitted() @IsString() @Length(LIMITS.id.minLength, LIMITS.id.maxLength)
   managerId?: string;
 
   /** What they can teach. */
-  @IsOptional() @ArrayMaxSize(LIMITS.skillsPerParticipant.max) @ArrayUnique()
+  @MayBeOmitted() @ArrayMaxSize(LIMITS.skillsPerParticipant.max) @ArrayUnique()
   @IsString({ each: true }) @Length(LIMITS.skillOrInterest.minLength, LIMITS.skillOrInterest.maxLength, { each: true })
   skills?: string[];
 
   /** What they want to learn. */
-  @IsOptional() @ArrayMaxSize(LIMITS.interestsPerParticipant.max) @ArrayUnique()
+  @MayBeOmitted() @ArrayMaxSize(LIMITS.interestsPerParticipant.max) @ArrayUnique()
   @IsString({ each: true }) @Length(LIMITS.skillOrInterest.minLength, LIMITS.skillOrInterest.maxLength, { each: true })
   interests?: string[];
 
   /** Mentors only: how many mentees at once (at most the program's maxMenteesPerMentor). */
-  @IsOptional() @IsInt() @Min(LIMITS.mentorCapacity.min) @Max(LIMITS.maxMenteesPerMentor.max)
+  @MayBeOmitted() @IsInt() @Min(LIMITS.mentorCapacity.min) @Max(LIMITS.maxMenteesPerMentor.max)
   capacity?: number;
 }

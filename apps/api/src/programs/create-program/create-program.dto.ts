@@ -5,7 +5,7 @@ import {
   ArrayUnique,
   IsIn,
   IsInt,
-  IsOptional,
+  IsObject,
   IsString,
   IsUUID,
   Length,
@@ -14,6 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MayBeOmitted } from '../../http/may-be-omitted';
 import { IsCalendarDate } from '../../http/calendar-date';
 import { FOCUS_AREAS, FocusArea, LIMITS, PAIRING_RULES, PairingRule } from '@flipside/domain';
 
@@ -27,13 +28,13 @@ export class CadenceDto {
 
 export class CreateProgramDto {
   /** Optional client-chosen id: sending the same creation again answers with the first result. */
-  @IsOptional() @IsUUID()
+  @MayBeOmitted() @IsUUID()
   id?: string;
 
   @IsString() @Length(LIMITS.programName.minLength, LIMITS.programName.maxLength)
   name!: string;
 
-  @IsOptional() @IsString() @MaxLength(LIMITS.programDescription.maxLength)
+  @MayBeOmitted() @IsString() @MaxLength(LIMITS.programDescription.maxLength)
   description?: string;
 
   @ArrayMinSize(LIMITS.focusAreasPerProgram.min) @ArrayUnique() @IsIn(FOCUS_AREAS, { each: true })
@@ -43,7 +44,7 @@ export class CreateProgramDto {
   @IsString({ each: true }) @Length(LIMITS.goal.minLength, LIMITS.goal.maxLength, { each: true })
   goals!: string[];
 
-  @ValidateNested() @Type(() => CadenceDto)
+  @IsObject() @ValidateNested() @Type(() => CadenceDto)
   cadence!: CadenceDto;
 
   @IsCalendarDate()
@@ -52,9 +53,9 @@ export class CreateProgramDto {
   @IsCalendarDate()
   endsOn!: string;
 
-  @IsOptional() @IsInt() @Min(LIMITS.maxMenteesPerMentor.min) @Max(LIMITS.maxMenteesPerMentor.max)
+  @MayBeOmitted() @IsInt() @Min(LIMITS.maxMenteesPerMentor.min) @Max(LIMITS.maxMenteesPerMentor.max)
   maxMenteesPerMentor?: number;
 
-  @IsOptional() @IsIn(PAIRING_RULES)
+  @MayBeOmitted() @IsIn(PAIRING_RULES)
   pairingRule?: PairingRule;
 }

@@ -3,7 +3,7 @@ import {
   ArrayMaxSize,
   IsIn,
   IsInt,
-  IsOptional,
+  IsObject,
   IsString,
   IsUUID,
   Length,
@@ -12,6 +12,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { MayBeOmitted } from '../../http/may-be-omitted';
 import { LIMITS, PARTICIPANT_ROLES, ParticipantRole, SESSION_FORMATS, SessionFormat } from '@flipside/domain';
 import { IsCalendarDate } from '../../http/calendar-date';
 
@@ -28,7 +29,7 @@ export class ActionItemDto {
 
 export class LogSessionDto {
   /** Optional client-chosen session id. */
-  @IsOptional() @IsUUID()
+  @MayBeOmitted() @IsUUID()
   id?: string;
 
   /** Not in the future, not before the pairing, within the program. */
@@ -41,7 +42,7 @@ export class LogSessionDto {
   @IsIn(SESSION_FORMATS)
   format!: SessionFormat;
 
-  @IsOptional() @ArrayMaxSize(LIMITS.topicsPerSession.max)
+  @MayBeOmitted() @ArrayMaxSize(LIMITS.topicsPerSession.max)
   @IsString({ each: true }) @Length(LIMITS.topic.minLength, LIMITS.topic.maxLength, { each: true })
   topics?: string[];
 
@@ -49,10 +50,10 @@ export class LogSessionDto {
   @IsString() @MaxLength(LIMITS.insights.maxLength)
   insights!: string;
 
-  @IsOptional() @ArrayMaxSize(LIMITS.actionItemsPerSession.max) @ValidateNested({ each: true }) @Type(() => ActionItemDto)
+  @MayBeOmitted() @ArrayMaxSize(LIMITS.actionItemsPerSession.max) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ActionItemDto)
   actionItems?: ActionItemDto[];
 
   /** For the pair alone: never copied into read models or integration events. */
-  @IsOptional() @IsString() @MaxLength(LIMITS.confidentialNotes.maxLength)
+  @MayBeOmitted() @IsString() @MaxLength(LIMITS.confidentialNotes.maxLength)
   confidentialNotes?: string;
 }

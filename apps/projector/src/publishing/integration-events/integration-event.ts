@@ -264,9 +264,13 @@ export function toIntegrationEvent(recorded: RecordedEvent): Translation {
   };
 }
 
+// What the API writes (Date.prototype.toISOString): already RFC 3339 in UTC, no need to parse it again.
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** RFC 3339 as CloudEvents wants it; undefined for anything that is not a date. */
 function normalizedTime(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  if (ISO_UTC.test(value)) return value;
   const time = new Date(value);
   return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
 }

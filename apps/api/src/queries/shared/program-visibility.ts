@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ParticipantRow, ProgramOverviewRow } from '@flipside/read-models';
+import { DataSource } from 'typeorm';
+import { problems } from '../../http/problem';
+import { Actor } from '../../identity/actor';
+import { READ_MODELS } from '../../read-your-writes/read-models.provider';
+
+/** Admins, analysts and auditors read every program of their organization. */
+export const isStaff = (actor: Actor) => actor.roles.some((role) => role === 'admin' || role === 'analyst' || role === 'auditor');
+
+/**
+ * Who may see which program: staff of its organization, and its own participants (whose token `sub` is their
+ * participant id). Anyone else is told it does not exist (404, never 403).
+ */
+@Injectable()
+export class ProgramVisibility {
+  constructor(@Inject(READ_MODELS) private readonly dataSource: DataSource) {}
+
+  async program(programId: string, actor: Actor): Promise<ProgramOverviewRow> {
+    const program = await this.dataSource.getRepository(ProgramOverviewRow).findOneBy({ programId });
+    if (!program || program.organizationId !== actor.organizationId) throw notFound(programId);
+    if (isStaff(actor)) return program;
+    if (actor.roles.includes('participant')) {
+      const enrolled = await this.dataSource.getRepository(ParticipantRow).existsBy({ participantId: actor.id, programId });
+      if (enrolled) return program;
+    }
+    throw notFound(programId);
+  }
+
+  /** Staff only: participants, sessions and KPIs of a whole program are not for its participants. */
+  async programForStaff(programId: string, actor: Actor): Promise<ProgramOverviewRow> {
+    const program = await this.program(programId, actor);
+    if (!isStaff(actor)) throw problems.forbidden('Only administrators, analysts and auditors see this for a whole program');
+    return program;
+  }
+}
+
+const notFound = (programId: string) => problems.notFound(`Program ${programId} was not found`, 'program-not-found');

@@ -1,0 +1,337 @@
+// `npm run bench:read`: the read side's figures, each beside a baseline measured in the same run.
+//  (a) seed N events (default 1,000,000: ~1,000 programs, 20,000 participants, 10,000 pairs, sessions,
+//      objectives, feedback) straight through the event store;
+//  (b) a full rebuild with the real CLI (`projector rebuild`): events/s per projection and the process's peak
+//      RSS, beside raw INSERTs of the same number of rows through pg;
+//  (c) live lag at R commands/s (default 300): API and projector as child processes; each command is a logged
+//      session, followed at once by a query with X-Min-Position: lag = command accepted → query answered.
+// Options: --events N, --rate N, --seconds N (live phase, default 20), --no-build, --keep (keep the database).
+import { execSync, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ensureDependencies, root } from './lib/dev-env.mjs';
+
+const { values: options } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    rate: { type: 'string', default: '300' },
+    seconds: { type: 'string', default: '20' },
+    'no-build': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const targetEvents = Number(options.events);
+ensureDependencies();
+if (!options['no-build']) execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
+const require = createRequire(join(root, 'package.json'));
+const pg = require('pg');
+const jwt = require('jsonwebtoken');
+const { PostgresEventStore } = require(join(root, 'dist/libs/event-store/src/postgres'));
+
+const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const database = `flipside_bench_read_${Date.now().toString(36)}`;
+const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${database}`);
+const children = new Set();
+const results = {};
+const perSecond = (count, ms) => Math.round((count / ms) * 1000);
+
+try {
+  // ---------- (a) seed ----------
+  const store = new PostgresEventStore({ connectionString: databaseUrl, poolSize: 12 });
+  await store.start();
+  const programs = Math.max(1, Math.round(targetEvents / 1000));
+  const shape = { pairs: 10, eventsPerPair: 96 };
+  let seeded = 0;
+  const seedStarted = performance.now();
+  let nextProgram = 0;
+  await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      while (nextProgram < programs) {
+        const streams = programStreams(nextProgram++, shape);
+        await appendChunks(store, `program-${streams.programId}`, streams.program);
+        await Promise.all(streams.pairStreams.map((events) => appendChunks(store, `pair-${events[0].data.pairId}`, events)));
+        seeded += streams.events;
+        if (nextProgram % 100 === 0) process.stdout.write(`\rSeeded ${seeded} events…`);
+      }
+    }),
+  );
+  const seedMs = performance.now() - seedStarted;
+  await store.close();
+  results.seed = { programs, participants: programs * shape.pairs * 2, pairs: programs * shape.pairs, events: seeded, seconds: +(seedMs / 1000).toFixed(1), eventsPerSecond: perSecond(seeded, seedMs) };
+  console.log(`\nSeeded ${seeded} events in ${(seedMs / 1000).toFixed(1)} s (${results.seed.eventsPerSecond}/s)`);
+
+  // ---------- (b) rebuild vs raw INSERT ----------
+  const env = { ...process.env, DATABASE_URL: databaseUrl, EVENT_STORE: 'postgres', PROJECTOR_PORT: '0', JWT_SECRET: randomBytes(32).toString('hex') };
+  const rebuild = await runMeasured(['dist/apps/projector/src/main.js', 'rebuild'], env);
+  const perProjection = [...rebuild.stdout.matchAll(/^(\S+): rebuilt from (\d+) events in ([\d.]+) s \((\d+) events\/s\)/gm)].map((m) => ({
+    projection: m[1],
+    events: Number(m[2]),
+    seconds: Number(m[3]),
+    eventsPerSecond: Number(m[4]),
+  }));
+  results.rebuild = { exitCode: rebuild.code, wallSeconds: +(rebuild.ms / 1000).toFixed(1), peakRssMb: rebuild.peakRssMb, perProjection };
+  console.log('Rebuild:', JSON.stringify(results.rebuild));
+
+  results.rawInsert = await rawInserts(seeded);
+  console.log('Raw INSERT baseline:', JSON.stringify(results.rawInsert));
+
+  // ---------- (c) live lag ----------
+  results.liveLag = await liveLag(env, Number(options.rate), Number(options.seconds));
+  console.log('Live lag:', JSON.stringify(results.liveLag));
+  console.log(`\n${JSON.stringify(results, null, 2)}`);
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await sleep(500);
+  if (!options.keep) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+  else console.log(`Kept database ${database}`);
+  await admin.end();
+}
+
+// ---------- helpers ----------
+
+function start(args, env, output = 'pipe') {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', output, output] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+
+/** Runs a child to its end, sampling its resident memory; VmHWM is the kernel's own peak. */
+async function runMeasured(args, env) {
+  const started = performance.now();
+  const child = start(args, env);
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  let peakKb = 0;
+  const sample = () => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peakKb = Math.max(peakKb, hwm);
+    } catch {
+      // The process has ended.
+    }
+  };
+  const timer = setInterval(sample, 100);
+  const code = await new Promise((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+  clearInterval(timer);
+  process.stdout.write(stdout);
+  return { code, ms: performance.now() - started, stdout, peakRssMb: Math.round(peakKb / 1024) };
+}
+
+async function rawInserts(rows) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(`CREATE TABLE bench_raw_sessions (session_id text PRIMARY KEY, program_id text NOT NULL, pair_id text NOT NULL,
+    held_on text NOT NULL, duration_minutes int NOT NULL, format text NOT NULL, topics jsonb NOT NULL, insights text NOT NULL)`);
+  const chunk = 1000;
+  const started = performance.now();
+  for (let done = 0; done < rows; done += chunk) {
+    const n = Math.min(chunk, rows - done);
+    const ids = Array.from({ length: n }, (_, i) => `s-${done + i}`);
+    await client.query(
+      `INSERT INTO bench_raw_sessions SELECT id, 'program-' || (i % 1000), 'pair-' || (i % 10000), '2025-03-01', 45, 'video', '["posting"]'::jsonb, 'Be brief'
+         FROM unnest($1::text[]) WITH ORDINALITY AS t(id, i)`,
+      [ids],
+    );
+  }
+  const clientMs = performance.now() - started;
+  const serverStarted = performance.now();
+  await client.query(`CREATE TABLE bench_raw_series AS SELECT g AS n, 'program-' || (g % 1000) AS program_id FROM generate_series(1, $1) g`, [rows]);
+  const serverMs = performance.now() - serverStarted;
+  await client.end();
+  return {
+    rows,
+    batchedInsertRowsPerSecond: perSecond(rows, clientMs),
+    batchedInsertSeconds: +(clientMs / 1000).toFixed(1),
+    serverSideInsertRowsPerSecond: perSecond(rows, serverMs),
+  };
+}
+
+async function waitForHttp(url, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} did not answer in ${timeoutMs} ms`);
+}
+
+async function liveLag(baseEnv, rate, seconds) {
+  const port = 3900 + Math.floor(Math.random() * 50);
+  const healthPort = port + 100;
+  const env = { ...baseEnv, PORT: String(port), PROJECTOR_PORT: String(healthPort) };
+  start(['dist/apps/api/src/main.js'], env, 'ignore');
+  start(['dist/apps/projector/src/main.js'], env, 'ignore');
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/health/live`);
+  await waitForHttp(`http://127.0.0.1:${healthPort}/health/live`);
+  // The projector catches up on the seeded log before live figures mean anything.
+  for (let ready = false; !ready; await sleep(500)) ready = (await fetch(`http://127.0.0.1:${healthPort}/health`)).status === 200;
+
+  const org = `bench-${randomUUID().slice(0, 8)}`;
+  const token = jwt.sign({ sub: 'bench-admin', org, roles: ['admin'] }, env.JWT_SECRET, { algorithm: 'HS256', expiresIn: '1h' });
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const post = async (path, body) => {
+    const response = await fetch(`${base}${path}`, { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (response.status >= 300) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+    return response.json();
+  };
+  const today = new Date().toISOString().slice(0, 10);
+  const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const pairs = [];
+  for (let p = 0; p < 3; p++) {
+    const program = await post('/v1/programs', {
+      name: `Bench ${p}`, description: '', focusAreas: ['technology'], goals: ['Measure'], cadence: { sessionEveryDays: 14, minSessionMinutes: 30 },
+      startsOn: day(-30), endsOn: day(180), maxMenteesPerMentor: 1,
+    });
+    const people = [];
+    for (let n = 0; n < 10; n++) {
+      const mentor = await post(`/v1/programs/${program.id}/participants`, { role: 'mentor', displayName: `Mentor ${n}`, email: `m${n}.${randomUUID().slice(0, 6)}@bench.example`, seniority: 2, department: 'IT', skills: ['ai'], interests: [] });
+      const mentee = await post(`/v1/programs/${program.id}/participants`, { role: 'mentee', displayName: `Mentee ${n}`, email: `e${n}.${randomUUID().slice(0, 6)}@bench.example`, seniority: 9, department: 'Board', skills: [], interests: ['ai'] });
+      people.push([mentor.id, mentee.id]);
+    }
+    await post(`/v1/programs/${program.id}/launch`);
+    for (const [mentorId, menteeId] of people) {
+      const pair = await post(`/v1/programs/${program.id}/pairs`, { mentorId, menteeId });
+      pairs.push({ programId: program.id, pairId: pair.id });
+    }
+  }
+
+  const lags = [];
+  const commandMs = [];
+  const failureKinds = {};
+  let failures = 0;
+  const total = rate * seconds;
+  const interval = 1000 / rate;
+  const started = performance.now();
+  const inFlight = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const { programId, pairId } = pairs[i % pairs.length];
+    inFlight.push(
+      (async () => {
+        const sent = performance.now();
+        try {
+          const command = await fetch(`${base}/v1/programs/${programId}/pairs/${pairId}/sessions`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ heldOn: today, durationMinutes: 45, format: 'video', topics: ['bench'], insights: 'lag', actionItems: [] }),
+          });
+          const accepted = performance.now();
+          commandMs.push(accepted - sent);
+          if (command.status !== 201) throw new Error(`command ${command.status}`);
+          const { position } = await command.json();
+          const query = await fetch(`${base}/v1/programs/${programId}/pairs/${pairId}`, { headers: { ...headers, 'X-Min-Position': position } });
+          await query.arrayBuffer();
+          if (query.status !== 200) throw new Error(`query ${query.status}`);
+          lags.push(performance.now() - accepted);
+        } catch (error) {
+          failures++;
+          const kind = error instanceof Error ? error.message : String(error);
+          failureKinds[kind] = (failureKinds[kind] ?? 0) + 1;
+        }
+      })(),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - started) / 1000;
+  const pct = (list, p) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    return +(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN).toFixed(1);
+  };
+  return {
+    rate, seconds, commands: total, achievedRate: Math.round(total / elapsed), measured: lags.length, failures, failureKinds,
+    lagP50Ms: pct(lags, 50), lagP90Ms: pct(lags, 90), lagP99Ms: pct(lags, 99), lagMaxMs: pct(lags, 100),
+    // Baseline: the command's own latency (request sent → accepted), same run.
+    commandP50Ms: pct(commandMs, 50), commandP99Ms: pct(commandMs, 99),
+  };
+}
+
+async function appendChunks(store, stream, events, chunk = 200) {
+  for (let start = 0; start < events.length; start += chunk) {
+    await store.append(stream, events.slice(start, start + chunk).map(toAppend), 'any');
+  }
+}
+
+function toAppend(event) {
+  const id = randomUUID();
+  return {
+    id,
+    type: event.type,
+    data: event.data,
+    metadata: { eventId: id, schemaVersion: 1, occurredAt: new Date().toISOString(), organizationId: 'bench', actor: { id: 'seed', roles: ['admin'] }, correlationId: id, causationId: id },
+  };
+}
+
+/** One program's streams with a realistic mix; the same shape as the projector tests' seed. */
+function programStreams(index, { pairs, eventsPerPair }) {
+  const programId = randomUUID();
+  const day = (offset) => new Date(Date.UTC(2025, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10);
+  const e = (type, data) => ({ type, data: { programId, ...data } });
+  const program = [
+    e('ProgramCreated', {
+      organizationId: `org-${index % 20}`, name: `Program ${index}`, description: '', focusAreas: ['technology'], goals: ['Learn'],
+      cadence: { sessionEveryDays: 14, minSessionMinutes: 30 }, startsOn: day(0), endsOn: day(300), maxMenteesPerMentor: 1, pairingRule: 'reverse', createdOn: day(0),
+    }),
+  ];
+  const person = (participantId, role) =>
+    e('ParticipantEnrolled', {
+      participantId, role, displayName: `Person ${participantId.slice(0, 8)}`, email: `${participantId}@bench.example`, seniority: role === 'mentor' ? 2 : 9,
+      department: 'Sales', skills: ['video', 'ai'], interests: ['strategy'], enrolledOn: day(1),
+    });
+  const members = [];
+  for (let n = 0; n < pairs; n++) {
+    const mentorId = randomUUID();
+    const menteeId = randomUUID();
+    members.push([mentorId, menteeId]);
+    program.push(person(mentorId, 'mentor'), person(menteeId, 'mentee'));
+    if (n % 3 === 0) program.push(e('TrainingCompleted', { participantId: mentorId, module: 'Mentoring 101', completedOn: day(2) }));
+  }
+  program.push(e('ProgramLaunched', { launchedOn: day(3) }));
+  const pairStreams = [];
+  members.forEach(([mentorId, menteeId], n) => {
+    const pairId = randomUUID();
+    program.push(e('Paired', { pairId, mentorId, menteeId, pairedBy: 'algorithm', matchScore: 0.7, pairedOn: day(4) }));
+    const events = [];
+    const open = [];
+    for (let k = 0; events.length < eventsPerPair; k++) {
+      const on = day(5 + k * 3);
+      const kind = k % 10;
+      if (kind === 0 && open.length < 5) {
+        const objectiveId = randomUUID();
+        open.push(objectiveId);
+        events.push(e('ObjectiveSet', { pairId, objectiveId, title: 'Use AI weekly', area: 'technology', successCriteria: 'Four weeks running', targetDate: day(200), baselineLevel: 2, targetLevel: 7, setOn: on }));
+      } else if (kind === 4 && open.length > 0) {
+        events.push(e('ObjectiveProgressRecorded', { pairId, objectiveId: open[0], level: 5, note: '', recordedOn: on }));
+      } else if (kind === 8 && open.length > 0) {
+        const objectiveId = open.shift();
+        events.push(k % 3 === 0 ? e('ObjectiveDropped', { pairId, objectiveId, reason: 'Changed focus', droppedOn: on }) : e('ObjectiveAchieved', { pairId, objectiveId, finalLevel: 6 + (k % 4), achievedOn: on }));
+      } else {
+        events.push(e('SessionHeld', {
+          pairId, sessionId: randomUUID(), heldOn: on, durationMinutes: 20 + (k % 5) * 15, format: 'video', topics: ['prompts'], insights: 'Be specific.',
+          actionItems: [{ description: 'Try it', owner: 'mentee', dueOn: day(8 + k * 3) }], confidentialNotes: 'private', loggedOn: on,
+        }));
+        if (k % 2 === 0) events.push(e('FeedbackGiven', { pairId, feedbackId: randomUUID(), fromRole: k % 4 === 0 ? 'mentee' : 'mentor', givenBy: k % 4 === 0 ? menteeId : mentorId, rating: 1 + (k % 5), comment: 'ok', fit: k % 17 === 0 ? 'not-a-fit' : 'good', givenOn: on }));
+      }
+    }
+    pairStreams.push(events.slice(0, eventsPerPair));
+  });
+  if (index % 5 === 0) program.push(e('PairEnded', { pairId: pairStreams[0][0].data.pairId, reason: 'completed', note: '', endedOn: day(250) }));
+  return { programId, program, pairStreams, events: program.length + pairStreams.reduce((sum, s) => sum + s.length, 0) };
+}
