@@ -341,12 +341,6 @@ function limits(schema: Node, current: Json, field: string): Case[] {
   return cases;
 }
 
-/**
- * Where the DTOs accept what the document refuses: findings reported to the lead, not wishes. The document states
- * the intended contract; the test checks each of these still gets past the DTO, so whoever fixes a DTO is told
- * to remove its entry. `@IsOptional()` lets null through as if the field were absent; the command then either
- * treats it as absent ("as absent") or the deciders refuse it with 400 once the program is found ("domain 400").
- */
 // Every documented constraint is enforced by the DTOs themselves; add an entry here only with a reason.
 const KNOWN_DTO_GAPS: Readonly<Record<string, string>> = {};
 
