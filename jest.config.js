@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testMatch: ['**/*.spec.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  // Transpile only (isolatedModules): `npm test` type-checks the whole tree with tsc first.
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   moduleNameMapper: {
     '^@flipside/domain$': '<rootDir>/libs/domain/src',
     '^@flipside/domain/(.*)$': '<rootDir>/libs/domain/src/$1',

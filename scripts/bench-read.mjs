@@ -5,7 +5,8 @@
 //      RSS, beside raw INSERTs of the same number of rows through pg;
 //  (c) live lag at R commands/s (default 300): API and projector as child processes; each command is a logged
 //      session, followed at once by a query with X-Min-Position: lag = command accepted → query answered.
-// Options: --events N, --rate N, --seconds N (live phase, default 20), --no-build, --keep (keep the database).
+// Options: --events N, --rate N, --seconds N (live phase, default 20), --no-build, --keep (keep the database),
+// --commands-only (live phase without the queries: the command path alone, as a baseline).
 import { execSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ const { values: options } = parseArgs({
     seconds: { type: 'string', default: '20' },
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'commands-only': { type: 'boolean', default: false },
   },
 });
 const targetEvents = Number(options.events);
@@ -237,6 +239,7 @@ async function liveLag(baseEnv, rate, seconds) {
           commandMs.push(accepted - sent);
           if (command.status !== 201) throw new Error(`command ${command.status}`);
           const { position } = await command.json();
+          if (options['commands-only']) return;
           const query = await fetch(`${base}/v1/programs/${programId}/pairs/${pairId}`, { headers: { ...headers, 'X-Min-Position': position } });
           await query.arrayBuffer();
           if (query.status !== 200) throw new Error(`query ${query.status}`);

@@ -1,39 +1,82 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { comparePositions, parsePosition, Position, START } from '@flipside/event-store';
-import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { READ_MODELS } from './read-models.provider';
 
 const POLL_MS = 10;
 
-/** How far the projections have applied the log, read from their checkpoints. */
+interface Waiter {
+  readonly projections: readonly string[];
+  readonly min: Position;
+  readonly deadline: number;
+  readonly resolve: (outcome: { reached: boolean; position: Position }) => void;
+}
+
+/**
+ * How far the projections have applied the log, read from their checkpoints. Requests waiting for a position
+ * share one poll of the checkpoint table, however many they are.
+ */
 @Injectable()
-export class ProjectionPositions {
+export class ProjectionPositions implements OnApplicationShutdown {
+  private readonly waiters = new Set<Waiter>();
+  private polling?: Promise<void>;
+  private closed = false;
+
   constructor(@Inject(READ_MODELS) private readonly dataSource: DataSource) {}
 
   /** The position every one of `projections` has reached: the least of their checkpoints. */
   async reached(projections: readonly string[]): Promise<Position> {
-    const rows: { name: string; position: string }[] = await this.dataSource.query(
-      'SELECT name, position FROM read_models.projection_checkpoints WHERE name = ANY($1)',
-      [projections],
-    );
-    let least: Position | undefined;
-    for (const name of projections) {
-      const text = rows.find((row) => row.name === name)?.position;
-      const position = (text && parsePosition(text)) || START;
-      if (!least || comparePositions(position, least) < 0) least = position;
-    }
-    return least ?? START;
+    return leastOf(projections, await this.checkpoints());
   }
 
   /** Waits until the projections reach `min`, at most `timeoutMs`; answers where they are either way. */
   async waitFor(projections: readonly string[], min: Position, timeoutMs: number): Promise<{ reached: boolean; position: Position }> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const position = await this.reached(projections);
-      if (comparePositions(position, min) >= 0) return { reached: true, position };
-      if (Date.now() >= deadline) return { reached: false, position };
-      await delay(Math.min(POLL_MS, Math.max(1, deadline - Date.now())));
+    const position = await this.reached(projections);
+    if (comparePositions(position, min) >= 0 || timeoutMs <= 0) return { reached: comparePositions(position, min) >= 0, position };
+    return new Promise((resolve) => {
+      this.waiters.add({ projections, min, deadline: Date.now() + timeoutMs, resolve });
+      this.polling ??= this.poll().finally(() => {
+        this.polling = undefined;
+      });
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.closed = true;
+  }
+
+  private async poll(): Promise<void> {
+    while (this.waiters.size > 0) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      let checkpoints: Map<string, Position>;
+      try {
+        checkpoints = await this.checkpoints();
+      } catch {
+        checkpoints = new Map();
+      }
+      const now = Date.now();
+      for (const waiter of this.waiters) {
+        const position = leastOf(waiter.projections, checkpoints);
+        const reached = comparePositions(position, waiter.min) >= 0;
+        if (reached || now >= waiter.deadline || this.closed) {
+          this.waiters.delete(waiter);
+          waiter.resolve({ reached, position });
+        }
+      }
     }
   }
+
+  private async checkpoints(): Promise<Map<string, Position>> {
+    const rows: { name: string; position: string }[] = await this.dataSource.query('SELECT name, position FROM read_models.projection_checkpoints');
+    return new Map(rows.map((row) => [row.name, parsePosition(row.position) ?? START]));
+  }
+}
+
+function leastOf(projections: readonly string[], checkpoints: Map<string, Position>): Position {
+  let least: Position | undefined;
+  for (const name of projections) {
+    const position = checkpoints.get(name) ?? START;
+    if (!least || comparePositions(position, least) < 0) least = position;
+  }
+  return least ?? START;
 }

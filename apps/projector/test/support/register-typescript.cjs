@@ -1,16 +1,14 @@
 // Runs the TypeScript sources directly in a plain `node` process: `node -r <this file> apps/projector/src/main.ts`.
 // Tests use it to run the real projector as a child process they can SIGKILL, and the Kafka benchmark to run
-// its TypeScript. It compiles each .ts file on require with @swc/core (the same .swcrc as jest) and resolves the
-// tsconfig.json path aliases (@flipside/...), so no build step and no extra package are needed.
+// its TypeScript. It transpiles each .ts file on require with TypeScript itself (as ts-jest does for the suites)
+// and resolves the tsconfig.json path aliases (@flipside/...), so no build step and no extra package are needed.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
-const { transformSync } = require('@swc/core');
+const ts = require('typescript');
 
 const root = path.resolve(__dirname, '../../../..');
-const swcOptions = JSON.parse(fs.readFileSync(path.join(root, '.swcrc'), 'utf8'));
-delete swcOptions.$schema;
 const tsconfig = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8'));
 const baseUrl = path.resolve(root, tsconfig.compilerOptions.baseUrl || '.');
 
@@ -32,16 +30,19 @@ Module._resolveFilename = function resolveAliased(request, parent, isMain, optio
   return resolveFilename.call(this, request, parent, isMain, options);
 };
 
+const compilerOptions = {
+  ...ts.convertCompilerOptionsFromJson(tsconfig.compilerOptions, root).options,
+  module: ts.ModuleKind.CommonJS,
+  inlineSourceMap: true,
+  sourceMap: false,
+  declaration: false,
+  noEmit: false,
+};
+
 require.extensions['.ts'] = function compileTypeScript(module, filename) {
   const source = fs.readFileSync(filename, 'utf8');
-  const { code } = transformSync(source, {
-    ...swcOptions,
-    filename,
-    swcrc: false,
-    sourceMaps: 'inline',
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
+  const { outputText } = ts.transpileModule(source, { compilerOptions, fileName: filename });
+  module._compile(outputText, filename);
 };
 
 process.setSourceMapsEnabled(true);

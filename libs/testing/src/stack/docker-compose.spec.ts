@@ -98,15 +98,17 @@ function interpolateTree(node: unknown, env: Env, where: string): unknown {
   return node;
 }
 
-function parseComposeYaml(): unknown {
+const POSTGRES_OVERRIDE = 'infra/docker/compose.postgres-event-store.yml';
+
+function parseComposeYaml(file = 'docker-compose.yml'): unknown {
   // YAML 1.1 merge keys (<<), as Compose reads them.
-  const document = parseDocument(read('docker-compose.yml'), { merge: true, uniqueKeys: true, prettyErrors: true });
-  if (document.errors.length > 0) throw new Error(`docker-compose.yml is not valid YAML:\n${document.errors.join('\n')}`);
+  const document = parseDocument(read(file), { merge: true, uniqueKeys: true, prettyErrors: true });
+  if (document.errors.length > 0) throw new Error(`${file} is not valid YAML:\n${document.errors.join('\n')}`);
   return document.toJS();
 }
 
-function loadCompose(env: Env = SHELL): Compose {
-  return interpolateTree(parseComposeYaml(), env, '') as Compose;
+function loadCompose(env: Env = SHELL, file?: string): Compose {
+  return interpolateTree(parseComposeYaml(file), env, '') as Compose;
 }
 
 function environmentOf(service: Service): Record<string, string> {
@@ -592,6 +594,17 @@ describe('docker-compose.yml', () => {
     const brokerCount = Object.keys(services).filter((name) => environmentOf(services[name]).KAFKA_PROCESS_ROLES?.includes('broker')).length;
     expect(settings.brokers?.length).toBeGreaterThan(0);
     expect(settings.replicationFactor).toBeLessThanOrEqual(brokerCount);
+  });
+
+  it(`offers the PostgreSQL event store as an override (${POSTGRES_OVERRIDE})`, () => {
+    const override = loadCompose(SHELL, POSTGRES_OVERRIDE);
+    const validate = composeValidator();
+    expect(validate(override)).toBe(true);
+    for (const [name] of apps) {
+      // docker compose -f docker-compose.yml -f <override>: environment maps merge, the override's values win.
+      const merged = { ...environmentOf(services[name]), ...environmentOf(override.services[name] ?? {}) };
+      expect({ name, store: loadConfig(merged, { jwt: name === 'api' }).eventStore }).toEqual({ name, store: 'postgres' });
+    }
   });
 
   it('makes the api and projector agree on the event store and database', () => {

@@ -75,12 +75,13 @@ export class KafkaDelivery {
     await admin.fetchTopicMetadata({ topics: [this.settings.topic] });
   }
 
-  /** Drops the connections after a failure; the next send reconnects. */
+  /** Drops the connections after a failure; the next send reconnects (and checks the topic is still there). */
   async reset(): Promise<void> {
     const producer = this.producer;
     const admin = this.admin;
     this.producer = undefined;
     this.admin = undefined;
+    this.topicReady = false;
     await Promise.all([producer?.disconnect().catch(() => undefined), admin?.disconnect().catch(() => undefined)]);
   }
 
