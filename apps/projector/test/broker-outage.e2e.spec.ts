@@ -93,4 +93,18 @@ describe('the broker goes away for ten seconds while events keep coming', () => 
       await reader.stop();
     }
   });
+
+  it('notices, while idle, that the broker has gone and that it is back', async () => {
+    if (!broker || !store || !publisher) return;
+    expect(publisher.status()).toMatchObject({ connected: true, pendingEvents: 0 });
+    await broker.stop();
+    try {
+      await eventually(() => publisher?.status().connected === false, 45_000, 'the idle publisher reports the broker unreachable');
+      expect(publisher.status().lastError?.message).toEqual(expect.any(String));
+    } finally {
+      await broker.start();
+    }
+    await eventually(() => publisher?.status().connected === true, 45_000, 'the idle publisher reports the broker back');
+    expect(publisher.status().state).toBe('publishing');
+  });
 });

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { RecordedEvent, serializePosition } from '@flipside/event-store';
 import { deliveryProblems, repeats } from './support/delivery-checks';
 import { IntegrationContract } from './support/integration-contract';
@@ -7,6 +8,8 @@ import { ProjectorProcess } from './support/projector-process';
 import { eventually, startTestStore, storedCheckpoint, TestStore } from './support/publishing-harness';
 
 jest.setTimeout(240_000);
+
+const BATCH = 10;
 
 describe('a publisher process killed in the middle of a large backlog', () => {
   const brokers = requireKafka();
@@ -23,8 +26,8 @@ describe('a publisher process killed in the middle of a large backlog', () => {
       ...(store.selection.eventStoreUrl ? { EVENTSTORE_URL: store.selection.eventStoreUrl } : {}),
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_TOPIC: topic,
-      // Small batches: many checkpoints, so the kill lands between acknowledgement and checkpoint often enough.
-      KAFKA_PUBLISH_BATCH_SIZE: '25',
+      // Small batches: many checkpoints, and a backlog that takes long enough to be killed in the middle of.
+      KAFKA_PUBLISH_BATCH_SIZE: String(BATCH),
       PUBLISHER_STANDBY_RETRY_MS: '200',
     });
     processes.push(projector);
@@ -37,6 +40,27 @@ describe('a publisher process killed in the middle of a large backlog', () => {
     return stored.findIndex((event) => serializePosition(event.position) === checkpoint) + 1;
   };
 
+  /** Watches the checkpoint closely (one connection, every few ms) and SIGKILLs `victim` once it has moved `moves` times. */
+  const killAfterMoves = async (victim: ProjectorProcess, moves: number) => {
+    const watcher = new Client({ connectionString: store?.databaseUrl });
+    await watcher.connect();
+    const seen = new Set<string>();
+    try {
+      const deadline = Date.now() + 60_000;
+      while (seen.size < moves) {
+        const { rows } = await watcher
+          .query<{ position: string }>('SELECT position FROM projector.checkpoints WHERE name = $1', [checkpointName])
+          .catch(() => ({ rows: [] as { position: string }[] }));
+        if (rows[0]) seen.add(rows[0].position);
+        if (Date.now() > deadline) throw new Error(`the checkpoint moved only ${seen.size} times:\n${victim.tail()}`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      return await victim.kill('SIGKILL');
+    } finally {
+      await watcher.end();
+    }
+  };
+
   beforeAll(async () => {
     if (brokers) store = await startTestStore('flipside_crash');
   });
@@ -47,22 +71,25 @@ describe('a publisher process killed in the middle of a large backlog', () => {
 
   it('loses nothing and keeps each program in order: the standby takes over, a restarted process stands by', async () => {
     if (!brokers || !store) return;
-    const lives = Array.from({ length: 10 }, () => programLife({ pairs: 10, sessionsPerPair: 22 }));
-    await appendLives(store.store, lives, 20);
-    const backlog = await store.allEvents();
-    expect(backlog.length).toBeGreaterThanOrEqual(5000);
-
     const first = startProjector('first');
     await first.waitForLine(/Holding the lease/, 30_000);
     const second = startProjector('second');
     await second.waitForLine(/standing by to take over/, 30_000);
 
-    // SIGKILL somewhere in the middle: after a fifth of the backlog is checkpointed, long before the end.
-    await eventually(async () => (await covered(backlog)) >= backlog.length / 5, 60_000, 'a fifth of the backlog is published');
-    const killed = await first.kill('SIGKILL');
-    const coveredAtKill = await covered(backlog);
+    // A large backlog, stored faster than ten-event batches can publish it; SIGKILL the publisher some 40
+    // batches in, in the middle of it.
+    const lives = Array.from({ length: 10 }, () => programLife({ pairs: 10, sessionsPerPair: 22 }));
+    const appending = appendLives(store.store, lives, 100);
+    const killed = await killAfterMoves(first, 40);
+    // Read at once: the standby takes over within PUBLISHER_STANDBY_RETRY_MS and moves it on.
+    const checkpointAtKill = await storedCheckpoint(store.databaseUrl, checkpointName);
+    await appending;
+    const backlog = await store.allEvents();
+    expect(backlog.length).toBeGreaterThanOrEqual(5000);
+    const coveredAtKill = backlog.findIndex((event) => serializePosition(event.position) === checkpointAtKill) + 1;
     expect(killed.signal).toBe('SIGKILL');
-    expect(coveredAtKill).toBeLessThan(backlog.length);
+    expect(coveredAtKill).toBeGreaterThan(0);
+    expect(coveredAtKill).toBeLessThan(backlog.length / 2);
 
     await second.waitForLine(/Holding the lease/, 30_000);
     const restarted = startProjector('restarted');
@@ -87,7 +114,7 @@ describe('a publisher process killed in the middle of a large backlog', () => {
       (await IntegrationContract.load()).assertKeptBy(reader.records);
       // At least once: repeats are allowed, but only the unacknowledged tail of the killed process can repeat.
       console.log(`crash test: killed after ${coveredAtKill} of ${backlog.length}; ${repeats(reader.records)} repeated record(s)`);
-      expect(repeats(reader.records)).toBeLessThanOrEqual(2 * 25);
+      expect(repeats(reader.records)).toBeLessThanOrEqual(2 * BATCH);
     } finally {
       await reader.stop();
     }

@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { READ_MODELS } from './read-models.provider';
 
 const POLL_MS = 10;
+/** A checkpoint read this recently still bounds what any later query sees (checkpoints only move forward). */
+const FRESH_MS = 20;
 
 interface Waiter {
   readonly projections: readonly string[];
@@ -21,6 +23,8 @@ export class ProjectionPositions implements OnApplicationShutdown {
   private readonly waiters = new Set<Waiter>();
   private polling?: Promise<void>;
   private closed = false;
+  private latest?: { readAt: number; checkpoints: Map<string, Position> };
+  private reading?: Promise<Map<string, Position>>;
 
   constructor(@Inject(READ_MODELS) private readonly dataSource: DataSource) {}
 
@@ -50,7 +54,7 @@ export class ProjectionPositions implements OnApplicationShutdown {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       let checkpoints: Map<string, Position>;
       try {
-        checkpoints = await this.checkpoints();
+        checkpoints = await this.checkpoints(true);
       } catch {
         checkpoints = new Map();
       }
@@ -66,9 +70,21 @@ export class ProjectionPositions implements OnApplicationShutdown {
     }
   }
 
-  private async checkpoints(): Promise<Map<string, Position>> {
-    const rows: { name: string; position: string }[] = await this.dataSource.query('SELECT name, position FROM read_models.projection_checkpoints');
-    return new Map(rows.map((row) => [row.name, parsePosition(row.position) ?? START]));
+  /** Concurrent requests share one read of the checkpoint table, and reuse it for a few milliseconds. */
+  private async checkpoints(fresh = false): Promise<Map<string, Position>> {
+    if (!fresh && this.latest && Date.now() - this.latest.readAt < FRESH_MS) return this.latest.checkpoints;
+    this.reading ??= (async () => {
+      try {
+        const readAt = Date.now();
+        const rows: { name: string; position: string }[] = await this.dataSource.query('SELECT name, position FROM read_models.projection_checkpoints');
+        const checkpoints = new Map(rows.map((row) => [row.name, parsePosition(row.position) ?? START]));
+        this.latest = { readAt, checkpoints };
+        return checkpoints;
+      } finally {
+        this.reading = undefined;
+      }
+    })();
+    return this.reading;
   }
 }
 

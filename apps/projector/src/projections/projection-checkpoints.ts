@@ -1,4 +1,5 @@
 import { Position, START, parsePosition, serializePosition } from '@flipside/event-store';
+import { READ_MODELS_SCHEMA } from '@flipside/read-models';
 import { EntityManager } from 'typeorm';
 
 /** Another writer moved the checkpoint (a second instance, or a rebuild's switch): stop and read it again. */
@@ -43,12 +44,14 @@ export const projectionCheckpoints = {
 
   /**
    * Locks the checkpoint row for the rest of the transaction and checks that it is still where this writer left
-   * it: concurrent batches of two instances, or a batch and a rebuild's switch, are serialised here.
+   * it: concurrent batches of two instances, or a batch and a rebuild's switch, are serialised here. Unqualified
+   * table names then resolve in `searchPath` (the live schema by default).
    */
-  async lock(db: EntityManager, name: string, expected: Position, version: number): Promise<void> {
+  async lock(db: EntityManager, name: string, expected: Position, version: number, searchPath?: string): Promise<void> {
+    // One round trip: the transaction's search_path (which tables the projection writes) is set in the same statement.
     const rows: { position: string; version: number }[] = await db.query(
-      `SELECT position, version FROM ${TABLE} WHERE name = $1 FOR UPDATE`,
-      [name],
+      `SELECT position, version, set_config('search_path', $2, true) FROM ${TABLE} WHERE name = $1 FOR UPDATE`,
+      [name, searchPath ?? READ_MODELS_SCHEMA],
     );
     const row = rows[0];
     if (row && row.version !== version) throw new ProjectionVersionChangedError(name, row.version, version);

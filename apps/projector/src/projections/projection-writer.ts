@@ -1,4 +1,4 @@
-import { Position, RecordedEvent, serializePosition } from '@flipside/event-store';
+import { Position, RecordedEvent } from '@flipside/event-store';
 import { DataSource } from 'typeorm';
 import { CheckpointMovedError, ProjectionVersionChangedError, projectionCheckpoints } from './projection-checkpoints';
 import { Projection, UnappliableEventError } from './projection';
@@ -76,12 +76,9 @@ export class ProjectionWriter {
     const last = events[events.length - 1].position;
     const { checkpointName, searchPath } = this.target;
     await this.dataSource.transaction(async (db) => {
-      await db.query(`SET LOCAL search_path TO ${searchPath}`);
-      await projectionCheckpoints.lock(db, checkpointName, expected, this.projection.version);
+      await projectionCheckpoints.lock(db, checkpointName, expected, this.projection.version, searchPath);
       if (relevant.length > 0) await this.projection.apply(relevant, db);
       await projectionCheckpoints.advance(db, checkpointName, last);
-      // Wakes queries waiting for this position (delivered at commit).
-      await db.query('SELECT pg_notify($1, $2)', ['projection_checkpoints', `${checkpointName} ${serializePosition(last)}`]);
     });
     return { last, applied: relevant.length, ignored: events.length - relevant.length, seconds: (performance.now() - started) / 1000 };
   }

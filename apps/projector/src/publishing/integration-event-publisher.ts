@@ -28,7 +28,6 @@ export class IntegrationEventPublisher {
   private readonly logger = new Logger(IntegrationEventPublisher.name);
   private readonly stopping = new AbortController();
   private readonly lease: ProcessorLease;
-  private delivery?: KafkaDelivery;
   private running?: Promise<void>;
   private lastBrokerExchange = 0;
   private consecutiveFailures = 0;
@@ -58,8 +57,7 @@ export class IntegrationEventPublisher {
       return;
     }
     this.logger.log(`Publishing integration events to topic ${this.settings.topic} on ${brokers.join(',')}`);
-    this.delivery = new KafkaDelivery({ ...this.settings, brokers });
-    this.running = this.run(this.delivery);
+    this.running = this.run(new KafkaDelivery({ ...this.settings, brokers }));
   }
 
   async stop(): Promise<void> {
@@ -189,8 +187,10 @@ export class IntegrationEventPublisher {
     return false;
   }
 
+  /** Only while nothing is on its way: a batch in flight reports the broker's state itself. */
   private async probeWhileIdle(delivery: KafkaDelivery): Promise<void> {
-    if (!this.status.snapshot().leaseHeld || Date.now() - this.lastBrokerExchange < IDLE_PROBE_MS) return;
+    const { leaseHeld, pendingEvents } = this.status.snapshot();
+    if (!leaseHeld || pendingEvents > 0 || Date.now() - this.lastBrokerExchange < IDLE_PROBE_MS) return;
     this.lastBrokerExchange = Date.now();
     try {
       await delivery.probe();

@@ -110,7 +110,6 @@ async function switchTables(projection: Projection, deps: RebuildDependencies, r
     // A live instance further behind than the rebuild finds its checkpoint moved and resumes from here.
     await projectionCheckpoints.set(db, projection.name, projection.version, position);
     await projectionCheckpoints.remove(db, rebuildCheckpointName(projection.name));
-    await db.query('SELECT pg_notify($1, $2)', ['projection_checkpoints', `${projection.name} ${serializePosition(position)}`]);
     return position;
   });
 }
