@@ -16,6 +16,9 @@ module.exports = {
     '^@flipside/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
   },
   setupFiles: ['reflect-metadata'],
+  // A real Kafka broker for the suites that publish: KAFKA_BROKERS, a running local broker, or one started here.
+  globalSetup: '<rootDir>/test/kafka-global-setup.ts',
+  globalTeardown: '<rootDir>/test/kafka-global-teardown.ts',
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -102,6 +102,35 @@ describe('publishing integration events to a real Kafka broker', () => {
     expect(deliveryProblems(await store.allEvents(), records)).toEqual([]);
   });
 
+  it('sends in halves, still in order, to a topic that takes smaller batches than it sends', async () => {
+    if (!brokers || !store) return;
+    const smallTopic = uniqueTopic('small-batches');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({
+        topics: [{ topic: smallTopic, numPartitions: 2, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: '16384' }] }],
+        waitForLeaders: true,
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const stored = await store.allEvents();
+    const last = serializePosition(stored[stored.length - 1].position);
+    const small = await startPublishing(testSettings(store, smallTopic, brokers));
+    const smallReader = new TopicReader(kafka, smallTopic);
+    try {
+      await eventually(() => small.status().checkpoint === last, 60_000, `the checkpoint reaches ${last}`);
+      await smallReader.start();
+      await smallReader.waitFor(() => smallReader.ids().size >= stored.length - 1, 30_000, () => `${smallReader.ids().size} ids`);
+      expect(deliveryProblems(stored, smallReader.records)).toEqual([]);
+      contract.assertKeptBy(smallReader.records);
+    } finally {
+      await smallReader.stop();
+      await small.close();
+    }
+  });
+
   it('publishes an event appended while it runs, within a second or so', async () => {
     if (!brokers || !store || !publisher) return;
     const life = programLife({ pairs: 1, sessionsPerPair: 1 });

@@ -20,9 +20,7 @@ export interface BatchLimits {
   readonly lingerMs: number;
 }
 
-// While catching up, the next page of the backlog is a query away: waiting for it makes full batches, and
-// full batches are what make catching up fast. Bounded, so a slow store cannot hold a batch back for long.
-const CATCH_UP_LINGER_MS = 250;
+
 
 const LINGER_OVER = Symbol('linger over');
 
@@ -58,6 +56,8 @@ export class EventBatches {
     try {
       while (events < this.limits.maxEvents && bytes < this.limits.maxBytes) {
         this.waiting ??= this.iterator.next();
+        // While catching up, the next page of the backlog is a query away: waiting for it makes the full batches
+        // that make catching up fast. Live, a batch waits at most lingerMs for company.
         const result = lingerOver ? await Promise.race([this.waiting, lingerOver]) : await this.waiting;
         if (result === LINGER_OVER) break;
         this.waiting = undefined;
@@ -84,9 +84,11 @@ export class EventBatches {
         } else {
           skipped.push({ id: event.id, reason: translation.reason });
         }
-        lingerOver ??= new Promise((resolve) => {
-          lingerTimer = setTimeout(() => resolve(LINGER_OVER), this.live ? this.limits.lingerMs : CATCH_UP_LINGER_MS);
-        });
+        if (this.live) {
+          lingerOver ??= new Promise((resolve) => {
+            lingerTimer = setTimeout(() => resolve(LINGER_OVER), this.limits.lingerMs);
+          });
+        }
       }
     } finally {
       clearTimeout(lingerTimer);

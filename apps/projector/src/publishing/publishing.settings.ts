@@ -18,7 +18,7 @@ export interface PublishingSettings {
   readonly checkpointName: string;
   /** Most events in one producer.send. */
   readonly batchSize: number;
-  /** Most bytes (values and headers) in one producer.send, well under the broker's 1 MiB record batch limit. */
+  /** Most bytes (estimated generously) in one producer.send, under the broker's default 1 MiB record batch limit. */
   readonly maxBatchBytes: number;
   /** Once a batch has an event, how long to wait for more before sending it. */
   readonly lingerMs: number;
@@ -68,7 +68,9 @@ export function loadPublishingSettings(
     databaseUrl: config.databaseUrl,
     checkpointName: `integration-events:${topic}`,
     batchSize: positiveInteger(env, 'KAFKA_PUBLISH_BATCH_SIZE', 1000, problems, 10_000),
-    maxBatchBytes: 512 * 1024,
+    // A send's part for one partition is one record batch, refused above message.max.bytes (1 MiB by default);
+    // the size estimate overcounts every record, and a smaller limit is handled by sending in halves.
+    maxBatchBytes: 900 * 1024,
     lingerMs: 10,
     standbyRetryMs: positiveInteger(env, 'PUBLISHER_STANDBY_RETRY_MS', 1000, problems, 60_000),
     retryInitialMs: 250,

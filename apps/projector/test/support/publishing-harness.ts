@@ -70,7 +70,7 @@ export function testSettings(
     databaseUrl: store.databaseUrl,
     checkpointName: `integration-events:${topic}`,
     batchSize: 200,
-    maxBatchBytes: 512 * 1024,
+    maxBatchBytes: 900 * 1024,
     lingerMs: 10,
     standbyRetryMs: 100,
     retryInitialMs: 100,

@@ -57,16 +57,36 @@ export class KafkaDelivery {
   private producer?: Producer;
   private admin?: Admin;
   private topicReady = false;
+  private warnedTooLarge = false;
   private readonly logger = new Logger(KafkaDelivery.name);
 
   constructor(private readonly settings: KafkaDeliverySettings) {
     this.kafka = createKafkaClient(settings);
   }
 
-  /** Resolves once the broker has acknowledged every message (acks = all). */
+  /**
+   * Resolves once the broker has acknowledged every message (acks = all). A broker (or topic) that takes smaller
+   * record batches than this one gets the messages in halves, in order, until they fit.
+   */
   async send(messages: readonly OutgoingMessage[]): Promise<void> {
     const producer = await this.connectedProducer();
-    await producer.send({ topic: this.settings.topic, acks: ACKS_ALL, messages: [...messages] });
+    try {
+      await producer.send({ topic: this.settings.topic, acks: ACKS_ALL, messages: [...messages] });
+    } catch (error) {
+      if (!isTooLarge(error) || messages.length < 2) throw error;
+      if (!this.warnedTooLarge) {
+        this.warnedTooLarge = true;
+        this.logger.warn(
+          `The broker refused ${messages.length} messages in one batch as too large (its message.max.bytes is below ` +
+            `ours); sending in halves from now on when needed (not logged again). Lower KAFKA_PUBLISH_BATCH_SIZE to avoid it`,
+        );
+      }
+      // Other partitions of the refused request may have been written: start over with a fresh producer id.
+      await this.reset();
+      const half = Math.ceil(messages.length / 2);
+      await this.send(messages.slice(0, half));
+      await this.send(messages.slice(half));
+    }
   }
 
   /** Asks the broker for the topic's metadata: tells an idle publisher whether the broker is still there. */
@@ -137,4 +157,11 @@ export class KafkaDelivery {
     }
     this.topicReady = true;
   }
+}
+
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+
+function isTooLarge(error: unknown): boolean {
+  const { type, cause } = error as { type?: unknown; cause?: { type?: unknown } };
+  return TOO_LARGE.has(String(type)) || TOO_LARGE.has(String(cause?.type));
 }
