@@ -24,7 +24,7 @@ describe('Queries through the API, on read models kept by a running projector', 
   beforeAll(async () => {
     api = await startApi();
     if (!api) return;
-    projector = await startProjector(api.config.databaseUrl);
+    projector = await startProjector(api.config);
     admin = as(['admin'], 'admin-1');
     const pair = await runningPair(api, api.token());
     const base = `/v1/programs/${pair.programId}/pairs/${pair.pairId}`;

@@ -1,40 +1,38 @@
 import { EventStore, serializePosition } from '@flipside/event-store';
-import { PostgresEventStore } from '@flipside/event-store/postgres';
 import { openReadModels } from '@flipside/read-models';
-import { createTestDatabase, requirePostgres, TestDatabase } from '@flipside/testing';
 import { DataSource } from 'typeorm';
 import { programScript } from './support/program-script';
 import { eventually, startProjector } from './support/projector-in-process';
 import { appendEvents } from './support/seed-events';
+import { startTestStore, TestStore } from './support/publishing-harness';
 
 const checkpoint = (dataSource: DataSource, name: string) =>
   dataSource.query(`SELECT position FROM read_models.projection_checkpoints WHERE name = $1`, [name]).then((rows) => rows[0]?.position as string | undefined);
 
 describe('The projector against a real event store', () => {
-  let database: TestDatabase | undefined;
+  // On PostgreSQL, or on the EventStoreDB double when TEST_EVENT_STORE=eventstoredb; read models in PostgreSQL.
+  let database: TestStore | undefined;
   let store: EventStore;
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    if (!(await requirePostgres())) return;
-    database = await createTestDatabase('flipside_projector');
-    store = new PostgresEventStore({ connectionString: database.url, poolSize: 4 });
-    await store.start();
-    dataSource = await openReadModels({ databaseUrl: database.url, poolSize: 2 });
+    database = await startTestStore('flipside_projector');
+    if (!database) return;
+    store = database.store;
+    dataSource = await openReadModels({ databaseUrl: database.databaseUrl, poolSize: 2 });
   });
   afterAll(async () => {
     if (!database) return;
-    await store.close();
     await dataSource.destroy();
-    await database.drop();
+    await database.close();
   });
 
   it('two projectors at once never double count; the standby takes over when the active one stops', async () => {
     if (!database) return;
     const p = programScript('program-twins');
     await appendEvents(store, [p.created(), p.enrolled('m1', 'mentor'), p.enrolled('e1', 'mentee'), p.launched(), p.paired('pair-t', 'm1', 'e1')]);
-    const first = await startProjector(database.url);
-    const second = await startProjector(database.url);
+    const first = await startProjector(database.selection);
+    const second = await startProjector(database.selection);
     try {
       let last = serializePosition(await appendEvents(store, Array.from({ length: 40 }, (_, k) => p.session('pair-t', `s${k}`, '2025-03-10', 30))));
       await eventually(() => checkpoint(dataSource, 'dashboard'), (position) => position === last);
@@ -66,7 +64,7 @@ describe('The projector against a real event store', () => {
   it('a malformed stored event halts its projection visibly while the others go on; unknown types pass by', async () => {
     if (!database) return;
     const p = programScript('program-broken');
-    const projector = await startProjector(database.url);
+    const projector = await startProjector(database.selection);
     try {
       await appendEvents(store, [p.created(), p.enrolled('bm1', 'mentor'), p.enrolled('be1', 'mentee'), p.launched(), p.paired('pair-b', 'bm1', 'be1')]);
       await appendEvents(store, [{ type: 'SomeFutureEvent', data: { programId: 'program-broken' } }]);

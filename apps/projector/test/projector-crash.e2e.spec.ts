@@ -31,6 +31,8 @@ async function snapshot(dataSource: DataSource): Promise<Record<string, unknown[
   return tables;
 }
 
+// Always on the PostgreSQL event store: on the EventStoreDB double the start-time rebuild after 12k events ran the
+// test process out of memory (open investigation, see the closing note of the read-side work).
 describe('Crash safety and rebuilds', () => {
   let database: TestDatabase | undefined;
   let store: EventStore;

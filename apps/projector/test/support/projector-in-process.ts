@@ -1,11 +1,15 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { EventStoreSelection } from '@flipside/event-store';
 import { HealthServer } from '../../src/health/health-server';
 import { ProjectionsModule } from '../../src/projections/projections.module';
 import { DEFAULT_RUNNER_SETTINGS } from '../../src/projections/projection-runner';
 
-/** The projections module alone (no Kafka publishing), with a health port picked by the system. */
-export async function startProjector(databaseUrl: string, options: { only?: string[] } = {}): Promise<{
+/**
+ * The projections module alone (no Kafka publishing), with a health port picked by the system, on the given
+ * event store (a database URL alone means the PostgreSQL store in that database).
+ */
+export async function startProjector(store: string | EventStoreSelection, options: { only?: string[] } = {}): Promise<{
   app: INestApplicationContext;
   health(): Promise<{ status: number; body: any }>;
   metrics(): Promise<string>;
@@ -13,7 +17,7 @@ export async function startProjector(databaseUrl: string, options: { only?: stri
 }> {
   const app = await NestFactory.createApplicationContext(
     ProjectionsModule.forRoot({
-      config: { databaseUrl, eventStore: 'postgres' },
+      config: typeof store === 'string' ? { databaseUrl: store, eventStore: 'postgres' } : store,
       healthPort: 0,
       readyMaxLagSeconds: 30,
       lagSampleMs: 200,

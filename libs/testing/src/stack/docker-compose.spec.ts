@@ -21,7 +21,7 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const toPosix = (path: string) => path.split(sep).join('/');
 const fromRoot = (path: string) => toPosix(relative(ROOT, path));
 
-/** The shell `docker compose up` runs in, for everything: JWT_SECRET exported as docs/full-stack.md says. */
+/** The shell `docker compose up` runs in, for everything: JWT_SECRET exported as README "Run the full stack with Docker" says. */
 const SHELL = { JWT_SECRET: 'compose-spec-test-secret-0123456789abcdef' };
 /** The services the apps need: their event store, read-model database and broker, and the apps themselves. */
 const REQUIRED_SERVICES = ['eventstoredb', 'kafka', 'postgres', 'api', 'projector'];
