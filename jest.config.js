@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testMatch: ['**/*.spec.ts'],
   // Transpile only (isolatedModules): `npm test` type-checks the whole tree with tsc first.
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }] },
   moduleNameMapper: {
     '^@flipside/domain$': '<rootDir>/libs/domain/src',
     '^@flipside/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
