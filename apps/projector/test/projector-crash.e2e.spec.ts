@@ -31,8 +31,8 @@ async function snapshot(dataSource: DataSource): Promise<Record<string, unknown[
   return tables;
 }
 
-// Always on the PostgreSQL event store: on the EventStoreDB double the start-time rebuild after 12k events ran the
-// test process out of memory (open investigation, see the closing note of the read-side work).
+// Always on the PostgreSQL event store: with the EventStoreDB double in this process, an in-process projector
+// catching up ~12k events ran jest out of heap (open defect, issue 5); the same catch-up in a child process works.
 describe('Crash safety and rebuilds', () => {
   let database: TestDatabase | undefined;
   let store: EventStore;
