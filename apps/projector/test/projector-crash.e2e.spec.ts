@@ -13,7 +13,7 @@ import { programStreams, seedProgram } from './support/seed-events';
 const root = join(__dirname, '../../..');
 
 function startChild(databaseUrl: string): ChildProcess {
-  return spawn(process.execPath, ['-r', join(__dirname, 'support/register-read-models.cjs'), join(__dirname, 'support/projections-child.ts')], {
+  return spawn(process.execPath, ['-r', join(__dirname, 'support/register-typescript.cjs'), join(__dirname, 'support/projections-child.ts')], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, EVENT_STORE: 'postgres', PROJECTOR_PORT: '0', BATCH_EVENTS: '200' },
     stdio: ['ignore', 'ignore', 'pipe'],

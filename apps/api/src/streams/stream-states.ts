@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Decider } from '@flipside/domain';
-import { EVENT_STORE, EventStore, Position, RecordedEvent, START, StreamNotFoundError } from '@flipside/event-store';
+import { EVENT_STORE, EventStore, Position, RecordedEvent, StreamNotFoundError } from '@flipside/event-store';
 
 /** A stream's state as of a revision (-1: the stream does not exist yet). */
 export interface StreamState<S> {
@@ -64,7 +64,7 @@ export class StreamStates {
       const fingerprint = event.metadata.commandFingerprint;
       if (typeof fingerprint === 'string') {
         if (recorded === base.recorded) recorded = new Map(recorded);
-        recorded.set(fingerprint, { revision: event.revision, position: event.position ?? START });
+        recorded.set(fingerprint, { revision: event.revision, position: event.position });
       }
     }
     return { state, revision: events[events.length - 1].revision, recorded };
