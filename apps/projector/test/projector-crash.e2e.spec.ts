@@ -1,21 +1,22 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { EventStore, serializePosition } from '@flipside/event-store';
-import { PostgresEventStore } from '@flipside/event-store/postgres';
+import { EventStore, EventStoreSelection, serializePosition } from '@flipside/event-store';
 import { openReadModels, PROJECTION_TABLES } from '@flipside/read-models';
-import { createTestDatabase, requirePostgres, TestDatabase } from '@flipside/testing';
 import { DataSource } from 'typeorm';
 import { allProjections } from '../src/projections/all-projections';
 import { rebuildProjection } from '../src/rebuild/rebuild-projection';
 import { eventually, startProjector } from './support/projector-in-process';
+import { startTestStore, TestStore } from './support/publishing-harness';
 import { programStreams, seedProgram } from './support/seed-events';
 
 const root = join(__dirname, '../../..');
 
-function startChild(databaseUrl: string): ChildProcess {
+/** The real projector in a process of its own, on the suite's event store, so that it can be SIGKILLed. */
+function startChild(selection: EventStoreSelection): ChildProcess {
+  const store = { DATABASE_URL: selection.databaseUrl, EVENT_STORE: selection.eventStore, EVENTSTORE_URL: selection.eventStoreUrl ?? '' };
   return spawn(process.execPath, ['-r', join(__dirname, 'support/register-typescript.cjs'), join(__dirname, 'support/projections-child.ts')], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, EVENT_STORE: 'postgres', PROJECTOR_PORT: '0', BATCH_EVENTS: '200' },
+    env: { ...process.env, ...store, PROJECTOR_PORT: '0', BATCH_EVENTS: '200' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
 }
@@ -31,38 +32,35 @@ async function snapshot(dataSource: DataSource): Promise<Record<string, unknown[
   return tables;
 }
 
-// Always on the PostgreSQL event store: with the EventStoreDB double in this process, an in-process projector
-// catching up ~12k events ran jest out of heap (open defect, issue 5); the same catch-up in a child process works.
+// On PostgreSQL, or on the EventStoreDB double when TEST_EVENT_STORE=eventstoredb; read models in PostgreSQL.
 describe('Crash safety and rebuilds', () => {
-  let database: TestDatabase | undefined;
+  let database: TestStore | undefined;
   let store: EventStore;
   let dataSource: DataSource;
-  let children: ChildProcess[] = [];
+  const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    if (!(await requirePostgres())) return;
-    database = await createTestDatabase('flipside_crash');
-    store = new PostgresEventStore({ connectionString: database.url, poolSize: 8 });
-    await store.start();
-    dataSource = await openReadModels({ databaseUrl: database.url, poolSize: 4 });
+    database = await startTestStore('flipside_crash');
+    if (!database) return;
+    store = database.store;
+    dataSource = await openReadModels({ databaseUrl: database.databaseUrl, poolSize: 4 });
   });
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     if (!database) return;
-    await store.close();
     await dataSource.destroy();
-    await database.drop();
+    await database.close();
   });
 
   it('a projector SIGKILLed while catching up resumes where its last transaction ended: tables equal a from-scratch rebuild', async () => {
     if (!database) return;
     for (let index = 0; index < 20; index++) await seedProgram(store, programStreams(index, { pairs: 6, eventsPerPair: 100 }));
-    const all = await store.readAll({ maxCount: 1_000_000 });
+    const all = await database.allEvents();
     const end = serializePosition(all[all.length - 1].position);
     const checkpoints = () =>
       dataSource.query(`SELECT name, position FROM read_models.projection_checkpoints ORDER BY name`) as Promise<{ name: string; position: string }[]>;
 
-    const first = startChild(database.url);
+    const first = startChild(database.selection);
     children.push(first);
     // Kill it once it has committed some batches but not all.
     await eventually(checkpoints, (rows) => rows.length === 2 && rows.every((row) => row.position !== '-1/-1'), 60_000);
@@ -71,7 +69,7 @@ describe('Crash safety and rebuilds', () => {
     const atKill = await checkpoints();
     expect(atKill.some((row) => row.position !== end)).toBe(true);
 
-    const second = startChild(database.url);
+    const second = startChild(database.selection);
     children.push(second);
     await eventually(checkpoints, (rows) => rows.every((row) => row.position === end), 120_000);
     second.kill('SIGTERM');
@@ -79,7 +77,7 @@ describe('Crash safety and rebuilds', () => {
     const resumed = await snapshot(dataSource);
 
     for (const projection of allProjections()) {
-      await rebuildProjection(projection, { store, dataSource, databaseUrl: database.url });
+      await rebuildProjection(projection, { store, dataSource, databaseUrl: database.databaseUrl });
     }
     const rebuilt = await snapshot(dataSource);
     expect(rebuilt.sessions.length).toBeGreaterThan(1000);
@@ -96,7 +94,7 @@ describe('Crash safety and rebuilds', () => {
     // As if the tables had been built by an older version of the KPI projection, with a wrong row left in them.
     await dataSource.query(`UPDATE read_models.projection_checkpoints SET version = 0 WHERE name = 'program-kpis'`);
     await dataSource.query(`UPDATE read_models.program_weeks SET sessions = sessions + 1000`);
-    const projector = await startProjector(database.url);
+    const projector = await startProjector(database.selection);
     try {
       await eventually(
         () => dataSource.query(`SELECT version FROM read_models.projection_checkpoints WHERE name = 'program-kpis'`),

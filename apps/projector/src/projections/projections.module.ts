@@ -1,16 +1,15 @@
 import { DynamicModule, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { loadConfig } from '@flipside/config';
-import { comparePositions, createEventStore, EventStore, parsePosition, START } from '@flipside/event-store';
+import { createEventStore, EventStore } from '@flipside/event-store';
 import { openReadModels } from '@flipside/read-models';
 import { DataSource } from 'typeorm';
 import { HealthServer } from '../health/health-server';
 import { allProjections } from './all-projections';
 import { Projection } from './projection';
+import { ProjectionLag } from './projection-lag';
 import { ProjectionRunner } from './projection-runner';
 import { ProjectionStatus } from './projection-status';
 import { PROJECTION_STATUSES, PROJECTOR_SETTINGS, ProjectorSettings, projectorSettingsFrom } from './projector-settings';
-
-const LAG_SAMPLE_CAP = 10_000;
 
 /** Starts one runner per projection when the application boots, and stops them (and their connections) on shutdown. */
 @Injectable()
@@ -20,7 +19,7 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicati
   private store?: EventStore;
   private dataSource?: DataSource;
   private running: Promise<void>[] = [];
-  private lagTimer?: NodeJS.Timeout;
+  private lag?: ProjectionLag;
 
   constructor(
     @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
@@ -45,34 +44,16 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicati
         }),
       );
     }
-    this.lagTimer = setInterval(() => void this.sampleLag(), this.settings.lagSampleMs);
-    this.lagTimer.unref();
-    void this.sampleLag();
+    this.lag = new ProjectionLag(this.store, this.statuses, this.settings.lagSampling);
+    this.lag.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.lagTimer);
+    await this.lag?.stop();
     this.stop.abort();
     await Promise.all(this.running);
     await this.store?.close();
     await this.dataSource?.destroy().catch(() => undefined);
-  }
-
-  /** Lag through the store port: how many events follow each checkpoint, and how old the first of them is. */
-  private async sampleLag(): Promise<void> {
-    for (const status of this.statuses) {
-      if (!status.leaseHeld || !this.store) continue;
-      try {
-        const checkpoint = (status.checkpoint && parsePosition(status.checkpoint)) || START;
-        const after = (await this.store.readAll({ from: checkpoint, maxCount: LAG_SAMPLE_CAP + 1 })).filter(
-          (event) => comparePositions(event.position, checkpoint) > 0,
-        );
-        status.lagEvents = after.length;
-        status.lagSeconds = after.length > 0 ? Math.max(0, (Date.now() - after[0].recordedAt.getTime()) / 1000) : 0;
-      } catch (error) {
-        this.logger.warn(`Cannot sample the lag of "${status.name}": ${(error as Error).message}`);
-      }
-    }
   }
 }
 

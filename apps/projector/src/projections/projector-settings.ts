@@ -1,4 +1,5 @@
 import { FlipsideConfig } from '@flipside/config';
+import { DEFAULT_LAG_SAMPLING, LagSampling } from './projection-lag';
 import { DEFAULT_RUNNER_SETTINGS, ProjectionRunnerSettings } from './projection-runner';
 
 export const PROJECTOR_SETTINGS = Symbol('ProjectorSettings');
@@ -10,8 +11,8 @@ export interface ProjectorSettings {
   readonly healthPort?: number;
   /** Readiness fails when a projection's oldest unapplied event is older than this. */
   readonly readyMaxLagSeconds: number;
-  /** How often the lag is sampled from the store. */
-  readonly lagSampleMs: number;
+  /** How often the lag is sampled from the store, and how many events it counts at most. */
+  readonly lagSampling: LagSampling;
   readonly runner: ProjectionRunnerSettings;
   /** Only these projections run in this process (default all). */
   readonly only?: readonly string[];
@@ -22,7 +23,7 @@ export function projectorSettingsFrom(config: FlipsideConfig, env: NodeJS.Proces
     config,
     healthPort: config.projectorPort,
     readyMaxLagSeconds: Number(env.PROJECTOR_READY_MAX_LAG_SECONDS ?? 30),
-    lagSampleMs: 5000,
+    lagSampling: DEFAULT_LAG_SAMPLING,
     runner: DEFAULT_RUNNER_SETTINGS,
   };
 }

@@ -20,7 +20,7 @@ export async function startProjector(store: string | EventStoreSelection, option
       config: typeof store === 'string' ? { databaseUrl: store, eventStore: 'postgres' } : store,
       healthPort: 0,
       readyMaxLagSeconds: 30,
-      lagSampleMs: 200,
+      lagSampling: { everyMs: 200, countCap: 1000 },
       runner: { ...DEFAULT_RUNNER_SETTINGS, leaseRetryMs: 200 },
       only: options.only,
     }),
