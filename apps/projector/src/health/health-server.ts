@@ -3,14 +3,16 @@ import { ModuleRef } from '@nestjs/core';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { PublishingStatus, PublishingStatusSnapshot } from '../publishing/publishing-status';
-import { PROJECTION_STATUSES, PROJECTOR_SETTINGS, ProjectorSettings } from '../projections/projector-settings';
+import { EventStoreReach } from '../projections/event-store-reach';
+import { EVENT_STORE_REACH, PROJECTION_STATUSES, PROJECTOR_SETTINGS, ProjectorSettings } from '../projections/projector-settings';
 import { ProjectionStatus } from '../projections/projection-status';
 import { metricsText } from './metrics-text';
 
 /**
  * The projector's small HTTP port:
  *   GET /health/live  200 while the process runs
- *   GET /health       200 when every projection is live within the lag bound (or standing by), else 503
+ *   GET /health       200 when the event store answers and every projection is live within the lag bound (or
+ *                     standing by), else 503
  *   GET /metrics      Prometheus text format
  */
 @Injectable()
@@ -22,6 +24,7 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @Inject(PROJECTION_STATUSES) private readonly statuses: ProjectionStatus[],
     @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
+    @Inject(EVENT_STORE_REACH) private readonly reach: EventStoreReach,
     private readonly modules: ModuleRef,
   ) {}
 
@@ -57,8 +60,14 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
 
   health() {
     const projections = this.statuses.map((status) => status.snapshot());
-    const ready = this.statuses.every((status) => status.ready(this.settings.readyMaxLagSeconds));
-    return { status: ready ? 'ready' : 'unready', maxLagSeconds: this.settings.readyMaxLagSeconds, projections, publishing: this.publishingStatus() ?? null };
+    const ready = this.reach.reachable && this.statuses.every((status) => status.ready(this.settings.readyMaxLagSeconds));
+    return {
+      status: ready ? 'ready' : 'unready',
+      maxLagSeconds: this.settings.readyMaxLagSeconds,
+      eventStore: this.reach.snapshot(),
+      projections,
+      publishing: this.publishingStatus() ?? null,
+    };
   }
 
   private answer(request: IncomingMessage, response: ServerResponse): void {
@@ -70,7 +79,7 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
       return this.send(response, health.status === 'ready' ? 200 : 503, 'application/json', JSON.stringify(health));
     }
     if (path === '/metrics') {
-      return this.send(response, 200, 'text/plain; version=0.0.4', metricsText(this.statuses, this.publishingStatus()));
+      return this.send(response, 200, 'text/plain; version=0.0.4', metricsText(this.statuses, this.publishingStatus(), this.reach));
     }
     this.send(response, 404, 'text/plain', 'Not found\n');
   }

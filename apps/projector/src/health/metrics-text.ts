@@ -1,3 +1,4 @@
+import { EventStoreReach } from '../projections/event-store-reach';
 import { ProjectionStatus, BATCH_SECONDS_BUCKETS } from '../projections/projection-status';
 
 /** The few Prometheus text-format lines the projector exposes; written by hand to keep the process lean. */
@@ -19,8 +20,12 @@ function family(lines: string[], name: string, type: 'counter' | 'gauge' | 'hist
 
 const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
-export function metricsText(statuses: readonly ProjectionStatus[], publishing?: PublishingFigures): string {
+export function metricsText(statuses: readonly ProjectionStatus[], publishing?: PublishingFigures, reach?: Pick<EventStoreReach, 'reachable'>): string {
   const lines: string[] = [];
+  if (reach) {
+    family(lines, 'flipside_event_store_up', 'gauge', 'One while the last read of the event store got an answer.');
+    lines.push(`flipside_event_store_up ${reach.reachable ? 1 : 0}`);
+  }
   const each = (name: string, value: (status: ProjectionStatus) => number | string) => {
     for (const status of statuses) lines.push(`${name}{projection="${label(status.name)}"} ${value(status)}`);
   };
@@ -32,7 +37,7 @@ export function metricsText(statuses: readonly ProjectionStatus[], publishing?: 
   each('flipside_projection_checkpoint_commit', (s) => (s.checkpoint ? s.checkpoint.split('/')[0] : -1));
   family(lines, 'flipside_projection_checkpoint_prepare', 'gauge', 'Prepare part of the checkpoint position (PostgreSQL: global sequence).');
   each('flipside_projection_checkpoint_prepare', (s) => (s.checkpoint ? s.checkpoint.split('/')[1] : -1));
-  family(lines, 'flipside_projection_lag_events', 'gauge', 'Stored events not yet applied (sampled; capped at 10000).');
+  family(lines, 'flipside_projection_lag_events', 'gauge', 'Stored events not yet applied (sampled; counts at most 1000).');
   each('flipside_projection_lag_events', (s) => s.lagEvents);
   family(lines, 'flipside_projection_lag_seconds', 'gauge', 'Age of the oldest stored event not yet applied.');
   each('flipside_projection_lag_seconds', (s) => s.lagSeconds.toFixed(3));

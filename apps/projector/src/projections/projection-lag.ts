@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { comparePositions, EventReader, parsePosition, START } from '@flipside/event-store';
+import { EventStoreReach } from './event-store-reach';
 import { ProjectionStatus } from './projection-status';
 
 export interface LagSampling {
@@ -13,9 +14,9 @@ export const DEFAULT_LAG_SAMPLING: LagSampling = { everyMs: 5000, countCap: 1000
 
 /**
  * How far each projection with its lease is behind the log: the events after its checkpoint (up to a cap) and
- * the age of the oldest of them, read through the store port. One sample at a time, each scheduled after the
- * last has ended: a slow store makes sampling slower, never piles reads on it (overlapping samples once ran a
- * catching-up projector out of memory).
+ * the age of the oldest of them, read through the store port; and whether the store answers at all. One sample
+ * at a time, each scheduled after the last has ended: a slow store makes sampling slower, never piles reads on
+ * it (overlapping samples once ran a catching-up projector out of memory).
  */
 export class ProjectionLag {
   private readonly logger = new Logger('Projection lag');
@@ -27,6 +28,7 @@ export class ProjectionLag {
     private readonly store: Pick<EventReader, 'readAll'>,
     private readonly statuses: readonly ProjectionStatus[],
     private readonly sampling: LagSampling = DEFAULT_LAG_SAMPLING,
+    private readonly reach: EventStoreReach = new EventStoreReach(),
   ) {}
 
   /** Samples now, then again `everyMs` after each sample ends, until stopped. */
@@ -43,19 +45,31 @@ export class ProjectionLag {
   }
 
   async sample(): Promise<void> {
-    for (const status of this.statuses) {
-      if (!status.leaseHeld || this.stopped) continue;
-      try {
-        const checkpoint = (status.checkpoint && parsePosition(status.checkpoint)) || START;
-        // The read includes the checkpoint's own event, which is not lag.
-        const page = await this.store.readAll({ from: checkpoint, maxCount: this.sampling.countCap + 1 });
-        const behind = page.filter((event) => comparePositions(event.position, checkpoint) > 0).slice(0, this.sampling.countCap);
-        status.lagEvents = behind.length;
-        status.lagSeconds = behind.length > 0 ? Math.max(0, (Date.now() - behind[0].recordedAt.getTime()) / 1000) : 0;
-      } catch (error) {
-        if (!this.stopped) this.logger.warn(`Cannot sample the lag of "${status.name}": ${(error as Error).message}`);
+    const holding = this.statuses.filter((status) => status.leaseHeld);
+    try {
+      // A standby instance still has to know whether the store answers.
+      if (holding.length === 0) await this.store.readAll({ maxCount: 1 });
+      for (const status of holding) {
+        if (this.stopped) return;
+        await this.measure(status);
       }
+      if (!this.reach.reachable) this.logger.log('The event store answers again');
+      this.reach.answered();
+    } catch (error) {
+      if (this.stopped) return;
+      const wasReachable = this.reach.reachable;
+      if (!this.reach.failed(error)) this.logger.warn(`Cannot sample the projections' lag: ${(error as Error).message}`);
+      else if (wasReachable) this.logger.warn(`${(error as Error).message}; unready until it answers again`);
     }
+  }
+
+  private async measure(status: ProjectionStatus): Promise<void> {
+    const checkpoint = (status.checkpoint && parsePosition(status.checkpoint)) || START;
+    // The read includes the checkpoint's own event, which is not lag.
+    const page = await this.store.readAll({ from: checkpoint, maxCount: this.sampling.countCap + 1 });
+    const behind = page.filter((event) => comparePositions(event.position, checkpoint) > 0).slice(0, this.sampling.countCap);
+    status.lagEvents = behind.length;
+    status.lagSeconds = behind.length > 0 ? Math.max(0, (Date.now() - behind[0].recordedAt.getTime()) / 1000) : 0;
   }
 
   private schedule(delayMs: number): void {

@@ -6,10 +6,11 @@ import { DataSource } from 'typeorm';
 import { HealthServer } from '../health/health-server';
 import { allProjections } from './all-projections';
 import { Projection } from './projection';
+import { EventStoreReach } from './event-store-reach';
 import { ProjectionLag } from './projection-lag';
 import { ProjectionRunner } from './projection-runner';
 import { ProjectionStatus } from './projection-status';
-import { PROJECTION_STATUSES, PROJECTOR_SETTINGS, ProjectorSettings, projectorSettingsFrom } from './projector-settings';
+import { EVENT_STORE_REACH, PROJECTION_STATUSES, PROJECTOR_SETTINGS, ProjectorSettings, projectorSettingsFrom } from './projector-settings';
 
 /** Starts one runner per projection when the application boots, and stops them (and their connections) on shutdown. */
 @Injectable()
@@ -24,6 +25,7 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicati
   constructor(
     @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
     @Inject(PROJECTION_STATUSES) private readonly statuses: ProjectionStatus[],
+    @Inject(EVENT_STORE_REACH) private readonly reach: EventStoreReach,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -44,7 +46,7 @@ export class ProjectionsLifecycle implements OnApplicationBootstrap, OnApplicati
         }),
       );
     }
-    this.lag = new ProjectionLag(this.store, this.statuses, this.settings.lagSampling);
+    this.lag = new ProjectionLag(this.store, this.statuses, this.settings.lagSampling, this.reach);
     this.lag.start();
   }
 
@@ -77,10 +79,11 @@ export class ProjectionsModule {
           inject: [PROJECTOR_SETTINGS],
           useFactory: (resolved: ProjectorSettings) => selected(resolved).map((projection) => new ProjectionStatus(projection.name, projection.version)),
         },
+        { provide: EVENT_STORE_REACH, useFactory: () => new EventStoreReach() },
         ProjectionsLifecycle,
         HealthServer,
       ],
-      exports: [PROJECTION_STATUSES, HealthServer],
+      exports: [PROJECTION_STATUSES, EVENT_STORE_REACH, HealthServer],
     };
   }
 }

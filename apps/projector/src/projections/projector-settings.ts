@@ -4,6 +4,7 @@ import { DEFAULT_RUNNER_SETTINGS, ProjectionRunnerSettings } from './projection-
 
 export const PROJECTOR_SETTINGS = Symbol('ProjectorSettings');
 export const PROJECTION_STATUSES = Symbol('ProjectionStatuses');
+export const EVENT_STORE_REACH = Symbol('EventStoreReach');
 
 export interface ProjectorSettings {
   readonly config: Pick<FlipsideConfig, 'databaseUrl' | 'eventStore' | 'eventStoreUrl'>;
