@@ -17,6 +17,7 @@ describe('Configuration', () => {
     expect(loadConfig({ JWT_SECRET: secret })).toMatchObject({
       port: 3000,
       projectorPort: 3001,
+      projectorReadyMaxLagSeconds: 30,
       databaseUrl: DEFAULT_DATABASE_URL,
       eventStore: 'postgres',
       kafkaBrokers: undefined,
@@ -30,6 +31,7 @@ describe('Configuration', () => {
       EVENT_STORE: 'mongo',
       KAFKA_BROKERS: 'kafka:9092, bad broker',
       JWT_SECRET: 'short',
+      PROJECTOR_READY_MAX_LAG_SECONDS: 'soon',
     });
     expect(problems.map((problem) => problem.split(' ')[0])).toEqual([
       'DATABASE_URL',
@@ -37,6 +39,7 @@ describe('Configuration', () => {
       'KAFKA_BROKERS',
       'JWT_SECRET',
       'PORT',
+      'PROJECTOR_READY_MAX_LAG_SECONDS',
     ]);
   });
 
@@ -52,6 +55,13 @@ describe('Configuration', () => {
   it('requires a JWT secret for the API but not for the projector', () => {
     expect(problemsOf({})).toEqual([expect.stringMatching(/^JWT_SECRET is required/)]);
     expect(problemsOf({}, { jwt: false })).toEqual([]);
+  });
+
+  it('takes the projector\'s lag bound in seconds, above zero', () => {
+    expect(loadConfig({ JWT_SECRET: secret, PROJECTOR_READY_MAX_LAG_SECONDS: '2.5' }).projectorReadyMaxLagSeconds).toBe(2.5);
+    expect(problemsOf({ JWT_SECRET: secret, PROJECTOR_READY_MAX_LAG_SECONDS: '0' })).toEqual([
+      expect.stringMatching(/^PROJECTOR_READY_MAX_LAG_SECONDS must be a number of seconds above 0/),
+    ]);
   });
 
   it('splits the broker list', () => {

@@ -7,6 +7,8 @@ export interface FlipsideConfig {
   readonly kafkaBrokers?: readonly string[];
   readonly jwtSecret: string;
   readonly projectorPort: number;
+  /** The projector is unready while a projection's oldest unapplied event is older than this. */
+  readonly projectorReadyMaxLagSeconds: number;
 }
 
 export class ConfigurationError extends Error {
@@ -25,6 +27,13 @@ function port(name: string, raw: string | undefined, fallback: number, problems:
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     problems.push(`${name} must be a port number (0-65535), got "${raw}"`);
   }
+  return value;
+}
+
+function positiveSeconds(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) problems.push(`${name} must be a number of seconds above 0, got "${raw}"`);
   return value;
 }
 
@@ -73,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: { jwt: b
   const config: FlipsideConfig = {
     port: port('PORT', env.PORT, 3000, problems),
     projectorPort: port('PROJECTOR_PORT', env.PROJECTOR_PORT, 3001, problems),
+    projectorReadyMaxLagSeconds: positiveSeconds('PROJECTOR_READY_MAX_LAG_SECONDS', env.PROJECTOR_READY_MAX_LAG_SECONDS, 30, problems),
     databaseUrl,
     eventStore: eventStore as FlipsideConfig['eventStore'],
     eventStoreUrl,

@@ -19,11 +19,11 @@ export interface ProjectorSettings {
   readonly only?: readonly string[];
 }
 
-export function projectorSettingsFrom(config: FlipsideConfig, env: NodeJS.ProcessEnv = process.env): ProjectorSettings {
+export function projectorSettingsFrom(config: FlipsideConfig): ProjectorSettings {
   return {
     config,
     healthPort: config.projectorPort,
-    readyMaxLagSeconds: Number(env.PROJECTOR_READY_MAX_LAG_SECONDS ?? 30),
+    readyMaxLagSeconds: config.projectorReadyMaxLagSeconds,
     lagSampling: DEFAULT_LAG_SAMPLING,
     runner: DEFAULT_RUNNER_SETTINGS,
   };
