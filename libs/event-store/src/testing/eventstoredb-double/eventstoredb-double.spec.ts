@@ -106,4 +106,33 @@ describe('EventStoreDB test double', () => {
     ).rejects.toMatchObject({ type: 'wrong-expected-version', actualVersion: 9n, expectedVersion: NO_STREAM });
     expect(double.calls.batchAppend).toBe(0);
   });
+
+  it('catches up no faster than the subscriber reads: a paused subscriber holds the backlog back (flow control)', async () => {
+    const backlog = await EventStoreDbDouble.start({ statsEvery: 0 });
+    const reader = EventStoreDBClient.connectionString(backlog.connectionString);
+    try {
+      const batch = (n: number) => Array.from({ length: 100 }, (_, k) => jsonEvent({ type: 'SessionHeld', data: { n, k, note: 'x'.repeat(200) } }));
+      for (let n = 0; n < 50; n++) await reader.appendToStream(`pair-${n}`, batch(n));
+      const subscription = reader.subscribeToAll({ fromPosition: START, filter: excludeSystemEvents() });
+      const received: AllStreamResolvedEvent[] = [];
+      const caughtUp = new Promise<void>((resolve) => subscription.on('caughtUp', () => resolve()));
+      subscription.on('data', (event) => received.push(event));
+      await new Promise<void>((resolve) => subscription.once('data', () => resolve()));
+      subscription.pause();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const sentWhilePaused = backlog.eventsSentToSubscribers;
+      expect(sentWhilePaused).toBeLessThan(1000);
+
+      subscription.resume();
+      await caughtUp;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(received.map(({ event }) => `${event?.streamId}:${event?.revision}`)).toEqual(
+        Array.from({ length: 5000 }, (_, i) => `pair-${Math.floor(i / 100)}:${i % 100}`),
+      );
+      await subscription.unsubscribe();
+    } finally {
+      await reader.dispose();
+      await backlog.stop();
+    }
+  });
 });

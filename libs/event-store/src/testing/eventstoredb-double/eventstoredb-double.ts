@@ -71,6 +71,11 @@ export class EventStoreDbDouble {
     return this.reads.openSubscriptions;
   }
 
+  /** Events written to subscriptions so far: a paused subscriber gets only what flow control lets through. */
+  get eventsSentToSubscribers(): number {
+    return this.reads.eventsSentToSubscribers;
+  }
+
   /** Ends every open subscription call with UNAVAILABLE; returns how many were dropped. */
   dropSubscriptions(): number {
     return this.reads.dropSubscriptions();

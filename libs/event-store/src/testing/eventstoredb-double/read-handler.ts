@@ -17,6 +17,7 @@ const DEFAULT_SEARCH_WINDOW = 32;
 
 export class ReadHandler {
   private readonly subscriptions = new Set<ReadCall>();
+  private sent = 0;
 
   constructor(private readonly log: DoubleLog) {}
 
@@ -46,6 +47,11 @@ export class ReadHandler {
 
   get openSubscriptions(): number {
     return this.subscriptions.size;
+  }
+
+  /** Events written to subscription calls so far (the call's buffer included), all subscriptions together. */
+  get eventsSentToSubscribers(): number {
+    return this.sent;
   }
 
   private readStream(call: ReadCall, options: ReadReq.Options.StreamOptions, count: number): void {
@@ -88,11 +94,30 @@ export class ReadHandler {
     const window = filterOptions?.hasMax() ? filterOptions.getMax() : DEFAULT_SEARCH_WINDOW;
     const checkpointEvery = filterOptions ? Math.max(1, window * filterOptions.getCheckpointintervalmultiplier()) : 0;
     let scanned = 0;
-    const deliver = (event: LoggedEvent): void => {
-      if (filter(event)) call.write(readEventMessage(event, false));
+    /** Writes what the subscriber gets of one event; false once the call's buffer is full. */
+    const deliver = (event: LoggedEvent): boolean => {
+      let roomLeft = true;
+      if (filter(event)) {
+        roomLeft = call.write(readEventMessage(event, false));
+        this.sent++;
+      }
       scanned++;
-      if (checkpointEvery > 0 && scanned % checkpointEvery === 0) call.write(checkpointMessage(event));
+      if (checkpointEvery > 0 && scanned % checkpointEvery === 0) roomLeft = call.write(checkpointMessage(event)) && roomLeft;
+      return roomLeft;
     };
+
+    let ended = false;
+    let stopListening = (): void => undefined;
+    this.subscriptions.add(call);
+    const forget = (): void => {
+      ended = true;
+      stopListening();
+      this.subscriptions.delete(call);
+    };
+    call.on('cancelled', forget);
+    call.on('close', forget);
+    call.on('finish', forget);
+    call.on('error', forget);
 
     const confirmation = new ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID());
     call.write(new ReadResp().setConfirmation(confirmation));
@@ -101,22 +126,20 @@ export class ReadHandler {
     let index = 0;
     if (options.hasEnd()) index = this.log.all.length;
     else if (position) index = this.firstIndexFrom(position, false);
-    for (; index < this.log.all.length; index++) deliver(this.log.all[index]);
-    const last = this.log.all[this.log.all.length - 1];
-    if (checkpointEvery > 0 && last) call.write(checkpointMessage(last));
-    call.write(new ReadResp().setCaughtUp(new ReadResp.CaughtUp()));
-
-    // Catch-up and going live happen in one turn of the event loop, so no append can fall in between.
-    const stopListening = this.log.onWritten((events) => events.forEach(deliver));
-    this.subscriptions.add(call);
-    const forget = (): void => {
-      stopListening();
-      this.subscriptions.delete(call);
+    // Catching up honours flow control as the server does: the backlog waits in the log, not in the call's
+    // buffer, until the subscriber has read what was sent.
+    const catchUp = (): void => {
+      while (!ended && index < this.log.all.length) {
+        if (!deliver(this.log.all[index++])) return void call.once('drain', catchUp);
+      }
+      if (ended) return;
+      const last = this.log.all[this.log.all.length - 1];
+      if (checkpointEvery > 0 && last) call.write(checkpointMessage(last));
+      call.write(new ReadResp().setCaughtUp(new ReadResp.CaughtUp()));
+      // The end of the log and going live happen in one turn of the event loop, so no append can fall in between.
+      stopListening = this.log.onWritten((events) => events.forEach(deliver));
     };
-    call.on('cancelled', forget);
-    call.on('close', forget);
-    call.on('finish', forget);
-    call.on('error', forget);
+    catchUp();
   }
 
   private firstIndexFrom(position: ReadReq.Options.Position, inclusive: boolean): number {
