@@ -5,7 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { ProcessorLease } from '../checkpoints/processor-lease';
 import { rebuildProjection } from '../rebuild/rebuild-projection';
-import { EventBatcher } from './event-batcher';
+import { SubscriptionBatches } from '../subscribing/subscription-batches';
 import { Projection, UnappliableEventError } from './projection';
 import { CheckpointMovedError, ProjectionVersionChangedError, projectionCheckpoints } from './projection-checkpoints';
 import { ProjectionStatus } from './projection-status';
@@ -111,15 +111,15 @@ export class ProjectionRunner {
     const close = () => void subscription.close();
     held.addEventListener('abort', close);
     try {
-      const batcher = new EventBatcher(subscription, { maxEvents: this.settings.maxBatchEvents, liveLingerMs: this.settings.liveLingerMs }, () => {
+      const batches = new SubscriptionBatches(subscription, { maxEvents: this.settings.maxBatchEvents, lingerMs: this.settings.liveLingerMs }, () => {
         if (this.status.state === 'catching-up') this.logger.log(`Caught up at ${serializePosition(at)}; following live`);
         this.status.state = 'live';
       });
       for (;;) {
-        const batch = await batcher.next();
-        if (!batch) return 'stopped';
-        const lastRecordedAt = batch[batch.length - 1].recordedAt;
-        at = await this.writer.write(batch, at, (written) =>
+        const events = (await batches.next())?.events;
+        if (!events) return 'stopped';
+        const lastRecordedAt = events[events.length - 1].recordedAt;
+        at = await this.writer.write(events, at, (written) =>
           this.status.batchApplied({ ...written, checkpoint: serializePosition(written.last), lastRecordedAt }),
         );
       }

@@ -1,4 +1,5 @@
-import { AllSubscription, Position, RecordedEvent, SubscriptionMessage } from '@flipside/event-store';
+import { AllSubscription, Position } from '@flipside/event-store';
+import { SubscriptionBatches } from '../subscribing/subscription-batches';
 import { toIntegrationEvent } from './integration-events/integration-event';
 import { approximateSize, OutgoingMessage, toKafkaMessage } from './integration-events/kafka-message';
 
@@ -20,80 +21,42 @@ export interface BatchLimits {
   readonly lingerMs: number;
 }
 
+type Translated = { readonly message: OutgoingMessage } | { readonly skipped: { readonly id: string; readonly reason: string } };
 
-
-const LINGER_OVER = Symbol('linger over');
-
-/**
- * Cuts a subscription into batches. A read that is still waiting when a batch is handed over is kept for the
- * next batch, so no message is ever dropped or read twice.
- */
+/** Subscription batches translated to Kafka messages as they are read, so the byte limit weighs the real messages. */
 export class EventBatches {
-  private readonly iterator: AsyncIterator<SubscriptionMessage>;
-  private waiting?: Promise<IteratorResult<SubscriptionMessage>>;
-  private ended = false;
-  private live = false;
+  private readonly batches: SubscriptionBatches<Translated>;
 
-  constructor(
-    subscription: AllSubscription,
-    private readonly limits: BatchLimits,
-    private readonly onCaughtUp: () => void,
-  ) {
-    this.iterator = subscription[Symbol.asyncIterator]();
+  constructor(subscription: AllSubscription, limits: BatchLimits, onCaughtUp: () => void) {
+    this.batches = new SubscriptionBatches<Translated>(
+      subscription,
+      { maxEvents: limits.maxEvents, lingerMs: limits.lingerMs, maxWeight: limits.maxBytes },
+      onCaughtUp,
+      (event) => {
+        const translation = toIntegrationEvent(event);
+        if (!translation.publish) return { item: { skipped: { id: event.id, reason: translation.reason } }, weight: 0 };
+        const message = toKafkaMessage(translation.event);
+        return { item: { message }, weight: approximateSize(message) };
+      },
+    );
   }
 
   /** The next batch; undefined once the subscription has ended (it was closed). */
   async next(): Promise<EventBatch | undefined> {
-    if (this.ended) return undefined;
+    const batch = await this.batches.next();
+    if (!batch) return undefined;
     const messages: OutgoingMessage[] = [];
-    const skipped: { id: string; reason: string }[] = [];
-    let events = 0;
-    let bytes = 0;
-    let first: RecordedEvent | undefined;
-    let last: RecordedEvent | undefined;
-    let lingerOver: Promise<typeof LINGER_OVER> | undefined;
-    let lingerTimer: NodeJS.Timeout | undefined;
-    try {
-      while (events < this.limits.maxEvents && bytes < this.limits.maxBytes) {
-        this.waiting ??= this.iterator.next();
-        // While catching up, the next page of the backlog is a query away: waiting for it makes the full batches
-        // that make catching up fast. Live, a batch waits at most lingerMs for company.
-        const result = lingerOver ? await Promise.race([this.waiting, lingerOver]) : await this.waiting;
-        if (result === LINGER_OVER) break;
-        this.waiting = undefined;
-        if (result.done) {
-          this.ended = true;
-          break;
-        }
-        const message = result.value;
-        if (message.kind === 'caught-up') {
-          this.live = true;
-          this.onCaughtUp();
-          if (events > 0) break;
-          continue;
-        }
-        const event = message.event;
-        first ??= event;
-        last = event;
-        events++;
-        const translation = toIntegrationEvent(event);
-        if (translation.publish) {
-          const outgoing = toKafkaMessage(translation.event);
-          messages.push(outgoing);
-          bytes += approximateSize(outgoing);
-        } else {
-          skipped.push({ id: event.id, reason: translation.reason });
-        }
-        if (this.live) {
-          lingerOver ??= new Promise((resolve) => {
-            lingerTimer = setTimeout(() => resolve(LINGER_OVER), this.limits.lingerMs);
-          });
-        }
-      }
-    } finally {
-      clearTimeout(lingerTimer);
+    const skipped: EventBatch['skipped'] = [];
+    for (const item of batch.items) {
+      if ('message' in item) messages.push(item.message);
+      else skipped.push(item.skipped);
     }
-    if (!first || !last) return undefined;
-    return { events, messages, skipped, last: last.position, firstRecordedAt: first.recordedAt };
+    return {
+      events: batch.events.length,
+      messages,
+      skipped,
+      last: batch.events[batch.events.length - 1].position,
+      firstRecordedAt: batch.events[0].recordedAt,
+    };
   }
 }

@@ -3,10 +3,10 @@ import { comparePositions, EventStore, Position, RecordedEvent, START, serialize
 import { PROJECTION_TABLES, READ_MODELS_REBUILD_SCHEMA, READ_MODELS_SCHEMA, rebuildCheckpointName } from '@flipside/read-models';
 import { DataSource } from 'typeorm';
 import { ProcessorLease } from '../checkpoints/processor-lease';
-import { EventBatcher } from '../projections/event-batcher';
 import { Projection } from '../projections/projection';
 import { projectionCheckpoints } from '../projections/projection-checkpoints';
 import { ProjectionWriter, WrittenBatch } from '../projections/projection-writer';
+import { SubscriptionBatches } from '../subscribing/subscription-batches';
 
 export interface RebuildDependencies {
   readonly store: EventStore;
@@ -62,14 +62,14 @@ export async function rebuildProjection(projection: Projection, deps: RebuildDep
     const closeOnStop = () => void subscription.close();
     stop.addEventListener('abort', closeOnStop);
     try {
-      const batcher = new EventBatcher(subscription, { maxEvents: options.maxEvents ?? 2000, liveLingerMs: 2 }, () => {
+      const batches = new SubscriptionBatches(subscription, { maxEvents: options.maxEvents ?? 2000, lingerMs: 2 }, () => {
         caughtUp = true;
       });
       while (!caughtUp && !stop.aborted) {
-        const batch = await batcher.next();
+        const batch = await batches.next();
         if (!batch) break;
-        at = await writer.write(batch, at, options.onBatch);
-        events += batch.length;
+        at = await writer.write(batch.events, at, options.onBatch);
+        events += batch.events.length;
       }
     } finally {
       stop.removeEventListener('abort', closeOnStop);
