@@ -1,6 +1,7 @@
 // `npm run bench:write`: the write path's throughput, each figure beside a baseline measured in the same run.
 //  (a) event store appends vs raw INSERTs of the same rows through pg (the ceiling);
-//  (b) the API under autocannon: 32 connections logging sessions across 1,000 active pairs for 30 s.
+//  (b) the API under autocannon: 32 connections logging sessions across 1,000 active pairs for 30 s, beside the
+//      same load on a bare node:http server that checks the token and INSERTs one row per command (the ceiling).
 // Options: --seconds N (API phase, default 30), --appends N (store phase, default 20000), --no-build,
 // --profile-dir DIR (write a CPU profile of the API process there).
 import { execSync, spawn } from 'node:child_process';
@@ -43,6 +44,19 @@ const event = (i) => ({
   data: { sessionId: randomUUID(), heldOn: '2026-11-01', durationMinutes: 45, format: 'video', topics: ['AI tools'], insights: `insight ${i}` },
   metadata: { eventId: randomUUID(), schemaVersion: 1, occurredAt: new Date().toISOString(), organizationId: 'bench' },
 });
+
+/** Waits until a server answers anything at the URL (20 s at most). */
+async function waitFor(url) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new Error(`Nothing answers at ${url}`);
+}
 
 async function timed(work) {
   const started = performance.now();
@@ -124,21 +138,14 @@ try {
   const secret = randomBytes(32).toString('hex');
   const port = 3900 + Math.floor(Math.random() * 90);
   const profile = options['profile-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${options['profile-dir']}`] : [];
-  const api = spawn(process.execPath, [...profile, join(root, 'dist/apps/api/src/main.js')], {
+  const apiProcess = spawn(process.execPath, [...profile, join(root, 'dist/apps/api/src/main.js')], {
     cwd: root,
     env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: secret, EVENT_STORE: 'postgres' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   try {
-    for (let i = 0; i < 100; i++) {
-      try {
-        await fetch(`${base}/docs/openapi.json`);
-        break;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
+    await waitFor(`${base}/docs/openapi.json`);
     const token = jwt.sign({ sub: 'bench-admin', org: 'bench', roles: ['admin'] }, secret, { expiresIn: '1h' });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const post = async (path, body) => {
@@ -170,31 +177,54 @@ try {
       }
     }
     const body = JSON.stringify({ heldOn: today, durationMinutes: 45, format: 'video', topics: ['AI tools'], insights: 'Prompting beats searching', confidentialNotes: 'secret' });
-    let cursor = 0;
-    const load = await autocannon({
-      url: base,
-      connections: 32,
-      duration: Number(options.seconds),
-      requests: [{ method: 'POST', headers, body, setupRequest: (request) => ({ ...request, path: pairs[cursor++ % pairs.length] }) }],
-    });
-    const status = readFileSync(`/proc/${api.pid}/status`, 'utf8');
-    const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
-    results.api = {
-      requestsPerSecond: Math.round(load.requests.average),
-      p50Ms: load.latency.p50,
-      p99Ms: load.latency.p99,
-      errors: load.errors + load.non2xx,
-      non2xx: load.non2xx,
-      total: load.requests.total,
-      peakRssMb,
+    const underLoad = async (target, child) => {
+      let cursor = 0;
+      const load = await autocannon({
+        url: target,
+        connections: 32,
+        duration: Number(options.seconds),
+        requests: [{ method: 'POST', headers, body, setupRequest: (request) => ({ ...request, path: pairs[cursor++ % pairs.length] }) }],
+      });
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return {
+        requestsPerSecond: Math.round(load.requests.average),
+        p50Ms: load.latency.p50,
+        p99Ms: load.latency.p99,
+        errors: load.errors + load.non2xx,
+        non2xx: load.non2xx,
+        total: load.requests.total,
+        peakRssMb: Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024),
+      };
     };
-    console.log(`\n(b) API: 32 connections, SessionHeld across ${pairs.length} active pairs, ${options.seconds} s`);
-    console.table(results.api);
+    const api = await underLoad(base, apiProcess);
+
+    // The baseline, on the same paths, body and token, once the API has stopped.
+    apiProcess.kill('SIGTERM');
+    await new Promise((resolve) => apiProcess.once('exit', resolve));
+    const barePort = port + 1;
+    const bare = spawn(process.execPath, [join(root, 'scripts/lib/bare-command-server.mjs')], {
+      cwd: root,
+      env: { ...process.env, PORT: String(barePort), DATABASE_URL: databaseUrl, JWT_SECRET: secret },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    try {
+      await waitFor(`http://127.0.0.1:${barePort}/`);
+      const baseline = await underLoad(`http://127.0.0.1:${barePort}`, bare);
+      results.api = { ...api, bareServerRequestsPerSecond: baseline.requestsPerSecond, ratio: ratio(api.requestsPerSecond, baseline.requestsPerSecond) };
+      console.log(`\n(b) API: 32 connections, SessionHeld across ${pairs.length} active pairs, ${options.seconds} s each, beside a bare node:http server (token check + one INSERT)`);
+      console.table({ api, 'bare server (ceiling)': baseline });
+      console.log(`API / bare server: ${results.api.ratio}`);
+    } finally {
+      bare.kill('SIGTERM');
+      await new Promise((resolve) => (bare.exitCode !== null ? resolve() : bare.once('exit', resolve)));
+    }
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((resolve) => api.once('exit', resolve));
+    if (apiProcess.exitCode === null && apiProcess.signalCode === null) {
+      apiProcess.kill('SIGTERM');
+      await new Promise((resolve) => apiProcess.once('exit', resolve));
+    }
   }
-  console.log('\nTargets: store ≥ 0.7× raw insert; API ≥ 1,000 commands/s, p99 ≤ 50 ms, 0 errors, RSS ≤ 250 MB');
+  console.log('\nTargets: store ≥ 0.7× raw insert; API ≥ 1,000 commands/s, p99 ≤ 50 ms, 0 errors, RSS ≤ 250 MB (the bare server shows what this machine allows)');
   console.log(JSON.stringify(results));
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
