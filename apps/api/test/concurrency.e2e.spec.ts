@@ -1,3 +1,6 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApp } from '../src/app.factory';
 import { ApiHarness, examples, runningPair, startApi } from './support/api-harness';
 
 describe('Concurrent commands', () => {
@@ -67,5 +70,48 @@ describe('Concurrent commands', () => {
     } finally {
       await other.close();
     }
+  });
+
+  describe('a process deciding on the state it holds, which another process has since moved on', () => {
+    // Each process decides first on the state it last saw; another API process on the same store makes it stale.
+    let other: INestApplication;
+    beforeAll(async () => {
+      if (!api) return;
+      other = await createApp(api.config, { logger: false });
+    });
+    afterAll(() => other?.close());
+
+    it('does not refuse on it: a mentee enrolled through the other process can be paired here', async () => {
+      if (!api) return;
+      const auth = { Authorization: `Bearer ${api.token()}` };
+      const program = await api.http().post('/v1/programs').set(auth).send(examples.program()).expect(201);
+      const id = program.body.id;
+      const mentor = await api.http().post(`/v1/programs/${id}/participants`).set(auth).send(examples.mentor()).expect(201);
+      await api.http().post(`/v1/programs/${id}/launch`).set(auth).expect(200);
+      const mentee = await request(other.getHttpServer()).post(`/v1/programs/${id}/participants`).set(auth).send(examples.mentee()).expect(201);
+
+      const paired = await api.http().post(`/v1/programs/${id}/pairs`).set(auth).send({ mentorId: mentor.body.id, menteeId: mentee.body.id });
+      expect(paired.status).toBe(201);
+      expect((await api.store.readStream(`program-${id}`)).map((event) => event.type)).toEqual([
+        'ProgramCreated',
+        'ParticipantEnrolled',
+        'ProgramLaunched',
+        'ParticipantEnrolled',
+        'Paired',
+      ]);
+    });
+
+    it('does not accept on it: progress on an objective achieved through the other process is refused here', async () => {
+      if (!api) return;
+      const auth = { Authorization: `Bearer ${api.token()}` };
+      const { programId, pairId } = await runningPair(api);
+      const objectives = `/v1/programs/${programId}/pairs/${pairId}/objectives`;
+      const objective = await api.http().post(objectives).set(auth).send(examples.objective()).expect(201);
+      await request(other.getHttpServer()).post(`${objectives}/${objective.body.id}/achieve`).set(auth).send({ finalLevel: 8 }).expect(200);
+
+      const progress = await api.http().post(`${objectives}/${objective.body.id}/progress`).set(auth).send({ level: 5 });
+      expect(progress.status).toBe(409);
+      expect((await api.store.readStream(`pair-${pairId}`)).map((event) => event.type)).toEqual(['ObjectiveSet', 'ObjectiveAchieved']);
+    });
   });
 });

@@ -880,9 +880,8 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
     it('503 with Retry-After when the event store cannot be reached', async () => {
       if (!api) return;
       const programId = await createdId('/v1/programs', examples.program());
-      const outage = jest
-        .spyOn(api.store, 'readStream')
-        .mockRejectedValue(new EventStoreUnavailableError('The event store (PostgreSQL) cannot be reached'));
+      const unreachable = new EventStoreUnavailableError('The event store (PostgreSQL) cannot be reached');
+      const outage = [jest.spyOn(api.store, 'readStream').mockRejectedValue(unreachable), jest.spyOn(api.store, 'append').mockRejectedValue(unreachable)];
       try {
         const response = await post(`/v1/programs/${programId}/launch`);
         expect(response.status).toBe(503);
@@ -891,7 +890,7 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
         expect(readiness.status).toBe(503);
         expectDocumentedResponse(byId('ready'), readiness);
       } finally {
-        outage.mockRestore();
+        outage.forEach((spy) => spy.mockRestore());
       }
     });
   });

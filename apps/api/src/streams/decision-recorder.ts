@@ -38,8 +38,10 @@ export interface RecordRequest<C, E, S, X = undefined> {
   /** The id the response names. */
   readonly id: string;
   /**
-   * Checks access and builds the command, on every attempt from fresh state; throws a Problem to refuse.
-   * Pair commands load their program here, so a retry sees the program's latest word on the pair too.
+   * Checks access and builds the command on every attempt; throws a Problem to refuse. The stream's state may be
+   * the one this process holds, possibly behind the store, so refuse here only on what a stream never changes
+   * (its organization); `load` reads fresh. Pair commands load their program there, so every attempt sees the
+   * program's latest word on the pair.
    */
   prepare(current: StreamState<S>, loaded: X): Decision<C>;
   /** Loads what `prepare` needs besides the stream itself (e.g. the program), alongside the stream's own load. */
@@ -96,30 +98,36 @@ export class DecisionRecorder {
 
   private async attempt<C, E extends DomainEventLike, S, X>(request: RecordRequest<C, E, S, X>): Promise<CommandOutcome> {
     const { decider, streamName, context } = request;
+    // The first attempt decides on the state this process already holds, saving a read: a stale state cannot get
+    // through, as the append's expected revision refuses it, and any refusal is decided again on fresh state.
+    let trustCache = context.ifMatch === undefined;
     for (let attempt = 1; ; attempt++) {
+      const cached = trustCache ? this.states.cached(decider, streamName) : undefined;
+      trustCache = false;
       const [current, loaded] = await Promise.all([
-        this.states.load(decider, streamName),
+        cached ?? this.states.load(decider, streamName),
         request.load ? request.load() : (undefined as X),
       ]);
-      const { command, organizationId } = request.prepare(current, loaded);
+      const decision = request.prepare(current, loaded);
       if (context.ifMatch !== undefined && context.ifMatch !== current.revision) {
         throw problems.stale(context.ifMatch.toString(), current.revision.toString());
       }
-      const fingerprint = request.replayable ? fingerprintOf(streamName, command) : undefined;
-      const decision = decider.decide(command, current.state);
-      if (!decision.ok) {
+      const fingerprint = request.replayable ? fingerprintOf(streamName, decision.command) : undefined;
+      const decided = decider.decide(decision.command, current.state);
+      if (!decided.ok) {
+        if (cached) continue;
         const earlier = fingerprint ? current.recorded.get(fingerprint) : undefined;
         if (earlier) return this.outcome(request.id, earlier.revision, earlier.position, false);
-        throw violationProblem(decision.violation);
+        throw violationProblem(decided.violation);
       }
       const expected = current.revision < 0n ? 'no_stream' : current.revision;
       try {
         const result = await this.store.append(
           streamName,
-          envelope(decision.events, context, organizationId, fingerprint),
+          envelope(decided.events, context, decision.organizationId, fingerprint),
           expected,
         );
-        this.states.advance(decider, streamName, current, decision.events, result.nextExpectedRevision, result.position, fingerprint);
+        this.states.advance(decider, streamName, current, decided.events, result.nextExpectedRevision, result.position, fingerprint);
         return this.outcome(request.id, result.nextExpectedRevision, result.position, true);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -127,7 +135,8 @@ export class DecisionRecorder {
         if (attempt >= MAX_ATTEMPTS) {
           throw problems.busy(`${streamName} changed ${MAX_ATTEMPTS} times while this command was being decided`);
         }
-        await jitter(attempt);
+        // Only the held state was behind: read it now, no other writer to make way for.
+        if (!cached) await jitter(attempt);
       }
     }
   }

@@ -39,6 +39,14 @@ export class StreamStates {
     return loaded;
   }
 
+  /**
+   * The state last loaded or appended by this process, without asking the store; undefined when none is held.
+   * It may be behind the store (another process appended since): only use it where a stale revision is caught.
+   */
+  cached<C, E, S>(_decider: Decider<C, E, S>, streamName: string): StreamState<S> | undefined {
+    return this.cache.get(streamName) as StreamState<S> | undefined;
+  }
+
   /** After a successful append: the new state is known without reading it back. */
   advance<C, E, S>(
     decider: Decider<C, E, S>,
