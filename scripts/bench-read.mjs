@@ -5,8 +5,10 @@
 //      RSS, beside raw INSERTs of the same number of rows through pg;
 //  (c) live lag at R commands/s (default 300): API and projector as child processes; each command is a logged
 //      session, followed at once by a query with X-Min-Position: lag = command accepted → query answered.
-// Options: --events N, --rate N, --seconds N (live phase, default 20), --no-build, --keep (keep the database),
-// --commands-only (live phase without the queries: the command path alone, as a baseline).
+// Options: --events N, --rate N, --seconds N (live phase, default 20), --warmup N (seconds at the same rate before
+// the live phase, not measured; default 5), --no-build, --keep (keep the database),
+// --commands-only (live phase without the queries: the command path alone, as a baseline),
+// --profile-dir DIR (write CPU profiles of the live phase's API and projector there).
 import { execSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -21,9 +23,11 @@ const { values: options } = parseArgs({
     events: { type: 'string', default: '1000000' },
     rate: { type: 'string', default: '300' },
     seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'commands-only': { type: 'boolean', default: false },
+    'profile-dir': { type: 'string' },
   },
 });
 const targetEvents = Number(options.events);
@@ -89,8 +93,9 @@ try {
   console.log('Live lag:', JSON.stringify(results.liveLag));
   console.log(`\n${JSON.stringify(results, null, 2)}`);
 } finally {
+  const exits = [...children].map((child) => new Promise((resolve) => child.once('exit', resolve)));
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  await sleep(500);
+  await Promise.race([Promise.all(exits), sleep(10_000)]);
   if (!options.keep) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
   else console.log(`Kept database ${database}`);
   await admin.end();
@@ -176,8 +181,9 @@ async function liveLag(baseEnv, rate, seconds) {
   const port = 3900 + Math.floor(Math.random() * 50);
   const healthPort = port + 100;
   const env = { ...baseEnv, PORT: String(port), PROJECTOR_PORT: String(healthPort) };
-  start(['dist/apps/api/src/main.js'], env, 'ignore');
-  start(['dist/apps/projector/src/main.js'], env, 'ignore');
+  const profile = options['profile-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${options['profile-dir']}`] : [];
+  start([...profile, 'dist/apps/api/src/main.js'], env, 'ignore');
+  start([...profile, 'dist/apps/projector/src/main.js'], env, 'ignore');
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/health/live`);
   await waitForHttp(`http://127.0.0.1:${healthPort}/health/live`);
@@ -213,46 +219,52 @@ async function liveLag(baseEnv, rate, seconds) {
     }
   }
 
-  const lags = [];
-  const commandMs = [];
-  const failureKinds = {};
-  let failures = 0;
-  const total = rate * seconds;
-  const interval = 1000 / rate;
-  const started = performance.now();
-  const inFlight = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + i * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
-    const { programId, pairId } = pairs[i % pairs.length];
-    inFlight.push(
-      (async () => {
-        const sent = performance.now();
-        try {
-          const command = await fetch(`${base}/v1/programs/${programId}/pairs/${pairId}/sessions`, {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ heldOn: today, durationMinutes: 45, format: 'video', topics: ['bench'], insights: 'lag', actionItems: [] }),
-          });
-          const accepted = performance.now();
-          commandMs.push(accepted - sent);
-          if (command.status !== 201) throw new Error(`command ${command.status}`);
-          const { position } = await command.json();
-          if (options['commands-only']) return;
-          const query = await fetch(`${base}/v1/programs/${programId}/pairs/${pairId}`, { headers: { ...headers, 'X-Min-Position': position } });
-          await query.arrayBuffer();
-          if (query.status !== 200) throw new Error(`query ${query.status}`);
-          lags.push(performance.now() - accepted);
-        } catch (error) {
-          failures++;
-          const kind = error instanceof Error ? error.message : String(error);
-          failureKinds[kind] = (failureKinds[kind] ?? 0) + 1;
-        }
-      })(),
-    );
+  // A fresh process compiles its hot paths in its first seconds; the same load before measuring keeps that out.
+  await drive(Number(options.warmup), { lags: [], commandMs: [], failureKinds: {}, failures: 0 });
+  const measured = { lags: [], commandMs: [], failureKinds: {}, failures: 0 };
+  const { total, started } = await drive(seconds, measured);
+  const { lags, commandMs, failureKinds, failures } = measured;
+
+  /** Sends `rate` commands a second for `forSeconds`, each followed by its read-your-writes query; records into `into`. */
+  async function drive(forSeconds, into) {
+    const total = Math.round(rate * forSeconds);
+    const interval = 1000 / rate;
+    const started = performance.now();
+    const inFlight = [];
+    for (let i = 0; i < total; i++) {
+      const due = started + i * interval;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      const { programId, pairId } = pairs[i % pairs.length];
+      inFlight.push(
+        (async () => {
+          const sent = performance.now();
+          try {
+            const command = await fetch(`${base}/v1/programs/${programId}/pairs/${pairId}/sessions`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ heldOn: today, durationMinutes: 45, format: 'video', topics: ['bench'], insights: 'lag', actionItems: [] }),
+            });
+            const accepted = performance.now();
+            into.commandMs.push(accepted - sent);
+            if (command.status !== 201) throw new Error(`command ${command.status}`);
+            const { position } = await command.json();
+            if (options['commands-only']) return;
+            const query = await fetch(`${base}/v1/programs/${programId}/pairs/${pairId}`, { headers: { ...headers, 'X-Min-Position': position } });
+            await query.arrayBuffer();
+            if (query.status !== 200) throw new Error(`query ${query.status}`);
+            into.lags.push(performance.now() - accepted);
+          } catch (error) {
+            into.failures++;
+            const kind = error instanceof Error ? error.message : String(error);
+            into.failureKinds[kind] = (into.failureKinds[kind] ?? 0) + 1;
+          }
+        })(),
+      );
+    }
+    await Promise.all(inFlight);
+    return { total, started };
   }
-  await Promise.all(inFlight);
   const elapsed = (performance.now() - started) / 1000;
   const pct = (list, p) => {
     const sorted = [...list].sort((a, b) => a - b);
