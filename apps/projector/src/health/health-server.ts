@@ -79,7 +79,7 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
       return this.send(response, health.status === 'ready' ? 200 : 503, 'application/json', JSON.stringify(health));
     }
     if (path === '/metrics') {
-      return this.send(response, 200, 'text/plain; version=0.0.4', metricsText(this.statuses, this.publishingStatus(), this.reach));
+      return this.send(response, 200, 'text/plain; version=0.0.4', metricsText(this.statuses, this.reach, this.publishingStatus()));
     }
     this.send(response, 404, 'text/plain', 'Not found\n');
   }

@@ -20,12 +20,10 @@ function family(lines: string[], name: string, type: 'counter' | 'gauge' | 'hist
 
 const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
-export function metricsText(statuses: readonly ProjectionStatus[], publishing?: PublishingFigures, reach?: Pick<EventStoreReach, 'reachable'>): string {
+export function metricsText(statuses: readonly ProjectionStatus[], reach: Pick<EventStoreReach, 'reachable'>, publishing?: PublishingFigures): string {
   const lines: string[] = [];
-  if (reach) {
-    family(lines, 'flipside_event_store_up', 'gauge', 'One while the last read of the event store got an answer.');
-    lines.push(`flipside_event_store_up ${reach.reachable ? 1 : 0}`);
-  }
+  family(lines, 'flipside_event_store_up', 'gauge', 'One while the last read of the event store got an answer.');
+  lines.push(`flipside_event_store_up ${reach.reachable ? 1 : 0}`);
   const each = (name: string, value: (status: ProjectionStatus) => number | string) => {
     for (const status of statuses) lines.push(`${name}{projection="${label(status.name)}"} ${value(status)}`);
   };

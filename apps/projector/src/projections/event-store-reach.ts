@@ -15,8 +15,6 @@ export class EventStoreReach {
   private unreachableSince: Date | null = null;
   private lastError: EventStoreReachSnapshot['lastError'] = null;
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
-
   get reachable(): boolean {
     return this.unreachableSince === null;
   }
@@ -28,7 +26,7 @@ export class EventStoreReach {
   /** Records a failed read; answers whether it was the store being unreachable (rather than some other fault). */
   failed(error: unknown): boolean {
     if (!(error instanceof EventStoreUnavailableError)) return false;
-    const at = this.now();
+    const at = new Date();
     this.unreachableSince ??= at;
     this.lastError = { message: error.message, at: at.toISOString() };
     return true;
