@@ -53,7 +53,7 @@ describe('Configuration', () => {
   });
 
   it('requires a JWT secret for the API but not for the projector', () => {
-    expect(problemsOf({})).toEqual([expect.stringMatching(/^JWT_SECRET is required/)]);
+    expect(problemsOf({})).toEqual([expect.stringMatching(/^JWT_SECRET, JWT_JWKS_URL or JWT_PUBLIC_KEY is required/)]);
     expect(problemsOf({}, { jwt: false })).toEqual([]);
   });
 
@@ -66,5 +66,43 @@ describe('Configuration', () => {
 
   it('splits the broker list', () => {
     expect(loadConfig({ JWT_SECRET: secret, KAFKA_BROKERS: 'a:9092, b:9093' }).kafkaBrokers).toEqual(['a:9092', 'b:9093']);
+  });
+
+  it('takes a public key or a JWKS URL instead of a secret, with optional issuer and audience', () => {
+    const pem = '-----BEGIN PUBLIC KEY-----\\nMFkw\\n-----END PUBLIC KEY-----';
+    expect(loadConfig({ JWT_PUBLIC_KEY: pem, JWT_ISSUER: 'https://idp.test', JWT_AUDIENCE: 'flipside' })).toMatchObject({
+      jwtSecret: '',
+      jwtPublicKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----',
+      jwtIssuer: 'https://idp.test',
+      jwtAudience: 'flipside',
+    });
+    expect(loadConfig({ JWT_JWKS_URL: 'https://idp.test/.well-known/jwks.json' }).jwtJwksUrl).toBe('https://idp.test/.well-known/jwks.json');
+    expect(problemsOf({ JWT_JWKS_URL: 'ftp://idp.test/keys' })).toEqual([expect.stringMatching(/^JWT_JWKS_URL must start with/)]);
+    expect(problemsOf({ JWT_PUBLIC_KEY: 'not a key' })).toEqual([expect.stringMatching(/^JWT_PUBLIC_KEY must be a PEM/)]);
+    expect(problemsOf({ JWT_PUBLIC_KEY: pem, JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET must be at least/)]);
+  });
+
+  it('limits requests by default, and 0 turns a limit off', () => {
+    expect(loadConfig({ JWT_SECRET: secret })).toMatchObject({
+      rateLimitPerMinute: 600,
+      rateLimitPerAddressPerMinute: 3000,
+      maxConcurrentRequests: 64,
+      trustProxy: false,
+      metricsToken: undefined,
+    });
+    expect(
+      loadConfig({ JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', API_MAX_CONCURRENT_REQUESTS: '0' }),
+    ).toMatchObject({ rateLimitPerMinute: 0, rateLimitPerAddressPerMinute: 0, maxConcurrentRequests: 0 });
+    expect(problemsOf({ JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '-1', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 'lots' })).toEqual([
+      expect.stringMatching(/^RATE_LIMIT_PER_MINUTE must be a whole number/),
+      expect.stringMatching(/^RATE_LIMIT_PER_ADDRESS_PER_MINUTE must be a whole number/),
+    ]);
+  });
+
+  it('reads TRUST_PROXY as Express takes it', () => {
+    expect(loadConfig({ JWT_SECRET: secret, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ JWT_SECRET: secret, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ JWT_SECRET: secret, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(loadConfig({ JWT_SECRET: secret, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
   });
 });

@@ -5,7 +5,26 @@ export interface FlipsideConfig {
   readonly eventStore: 'postgres' | 'eventstoredb';
   readonly eventStoreUrl?: string;
   readonly kafkaBrokers?: readonly string[];
+  /** HS256 shared secret (development); '' when tokens are verified only by public key. */
   readonly jwtSecret: string;
+  /** RS256/ES256 verification keys of the identity provider, fetched and cached by `kid`. */
+  readonly jwtJwksUrl?: string;
+  /** RS256/ES256 verification key as PEM text (JWT_PUBLIC_KEY). */
+  readonly jwtPublicKey?: string;
+  /** Required `iss` claim, when set. */
+  readonly jwtIssuer?: string;
+  /** Required `aud` claim, when set. */
+  readonly jwtAudience?: string;
+  /** Requests a minute per token subject; 0 = no limit. */
+  readonly rateLimitPerMinute: number;
+  /** Requests a minute per client address; 0 = no limit. */
+  readonly rateLimitPerAddressPerMinute: number;
+  /** Express `trust proxy`: whether (and which) X-Forwarded-For hops name the client address. */
+  readonly trustProxy: boolean | number | string;
+  /** Bearer token that opens /metrics and detailed health to other hosts; unset = loopback only. */
+  readonly metricsToken?: string;
+  /** Requests the API works on at once; more are refused at once with 503 + Retry-After. 0 = no bound. */
+  readonly maxConcurrentRequests: number;
   readonly projectorPort: number;
   /** The projector is unready while a projection's oldest unapplied event is older than this. */
   readonly projectorReadyMaxLagSeconds: number;
@@ -35,6 +54,20 @@ function positiveSeconds(name: string, raw: string | undefined, fallback: number
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) problems.push(`${name} must be a number of seconds above 0, got "${raw}"`);
   return value;
+}
+
+function nonNegativeInteger(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) problems.push(`${name} must be a whole number, 0 or more, got "${raw}"`);
+  return value;
+}
+
+function trustProxyOf(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // addresses or subnets, comma-separated, as Express takes them
 }
 
 function url(name: string, raw: string, protocols: readonly string[], problems: string[]): void {
@@ -71,11 +104,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: { jwt: b
   }
 
   const jwtSecret = env.JWT_SECRET ?? '';
-  if (needs.jwt && jwtSecret.length < MIN_SECRET_LENGTH) {
+  const jwtJwksUrl = env.JWT_JWKS_URL || undefined;
+  if (jwtJwksUrl) url('JWT_JWKS_URL', jwtJwksUrl, ['https:', 'http:'], problems);
+  // PEM text; `\n` escapes let it travel in one-line environment files.
+  const jwtPublicKey = env.JWT_PUBLIC_KEY ? env.JWT_PUBLIC_KEY.replace(/\\n/g, '\n') : undefined;
+  if (jwtPublicKey && !/-----BEGIN PUBLIC KEY-----/.test(jwtPublicKey)) {
+    problems.push('JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+  }
+  if (needs.jwt && jwtSecret.length < MIN_SECRET_LENGTH && (jwtSecret !== '' || (!jwtJwksUrl && !jwtPublicKey))) {
     problems.push(
       jwtSecret
         ? `JWT_SECRET must be at least ${MIN_SECRET_LENGTH} characters`
-        : 'JWT_SECRET is required (npm start generates one for local use; see README)',
+        : 'JWT_SECRET, JWT_JWKS_URL or JWT_PUBLIC_KEY is required (npm start generates a secret for local use; see README)',
     );
   }
 
@@ -88,6 +128,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: { jwt: b
     eventStoreUrl,
     kafkaBrokers,
     jwtSecret,
+    jwtJwksUrl,
+    jwtPublicKey,
+    jwtIssuer: env.JWT_ISSUER || undefined,
+    jwtAudience: env.JWT_AUDIENCE || undefined,
+    rateLimitPerMinute: nonNegativeInteger('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 600, problems),
+    rateLimitPerAddressPerMinute: nonNegativeInteger(
+      'RATE_LIMIT_PER_ADDRESS_PER_MINUTE',
+      env.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+      3000,
+      problems,
+    ),
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
+    metricsToken: env.METRICS_TOKEN || undefined,
+    maxConcurrentRequests: nonNegativeInteger('API_MAX_CONCURRENT_REQUESTS', env.API_MAX_CONCURRENT_REQUESTS, 64, problems),
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;
