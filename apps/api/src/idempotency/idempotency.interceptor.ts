@@ -5,7 +5,8 @@ import { Observable, catchError, concatMap, from, of, switchMap } from 'rxjs';
 import { PROBLEM_CONTENT_TYPE, problems } from '../http/problem';
 import { problemOf } from '../http/problem.filter';
 import { AuthenticatedRequest } from '../identity/allowed-roles';
-import { IdempotencyKeys, StoredResponse } from './idempotency-keys';
+import { executionOf } from '../streams/command-context';
+import { IdempotencyKeys, KeyOwner, StoredResponse } from './idempotency-keys';
 
 const MAX_KEY_LENGTH = 200;
 const REPLAYED_HEADERS = ['etag', 'location'];
@@ -18,8 +19,9 @@ function fingerprintOf(request: AuthenticatedRequest): string {
 }
 
 /**
- * Idempotency-Key on a command: the first response is stored and replayed for every retry with the same key
- * and request; the same key with a different request is refused (422). 5xx answers are not stored.
+ * Idempotency-Key on a command, scoped to the caller (organization and subject): the first response is stored and
+ * replayed for every retry with the same key and request; the same key with a different request is refused (422).
+ * Not stored: 5xx answers, and refusals before the command started executing (e.g. 400 from validation).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -33,9 +35,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
       throw problems.invalidRequest([{ field: 'Idempotency-Key', message: `must be 1-${MAX_KEY_LENGTH} characters` }]);
     }
-    const organizationId = request.actor.organizationId;
+    const owner: KeyOwner = { organizationId: request.actor.organizationId, subject: request.actor.id };
+    const command = executionOf(request);
 
-    return from(this.keys.claim(organizationId, key, fingerprintOf(request))).pipe(
+    return from(this.keys.claim(owner, key, fingerprintOf(request))).pipe(
       switchMap((claim) => {
         if (claim.kind === 'different-request') throw problems.idempotencyKeyReused();
         if (claim.kind === 'in-flight') throw problems.idempotencyKeyInFlight();
@@ -48,14 +51,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
                 return value === undefined ? [] : [[name, String(value)]];
               }),
             );
-            await this.keys.complete(organizationId, key, { status: response.statusCode, headers, body });
+            await this.keys.complete(owner, key, { status: response.statusCode, headers, body });
             return body;
           }),
           catchError(async (error: unknown) => {
             const problem = problemOf(error, request);
-            if (problem.status >= 500) await this.keys.release(organizationId, key).catch(() => undefined);
+            // Stripe's rule: only a request that started executing has a result; a passing failure has none yet.
+            if (problem.status >= 500 || !command.started) await this.keys.release(owner, key).catch(() => undefined);
             else
-              await this.keys.complete(organizationId, key, {
+              await this.keys.complete(owner, key, {
                 status: problem.status,
                 headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...problem.headers },
                 body: problem.toDetails(request.originalUrl),

@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { problems } from '../http/problem';
 import { Actor } from '../identity/actor';
@@ -16,6 +17,19 @@ export interface CommandContext {
   readonly ifMatch?: bigint;
   /** The request time, passed into the deciders (they never read a clock). */
   readonly now: string;
+  /** Marked by the write path when the command starts executing; absent outside an HTTP request. */
+  readonly execution?: CommandExecution;
+}
+
+/** Whether a request's command started executing: a refusal before that spent nothing (see Idempotency-Key). */
+export interface CommandExecution {
+  started: boolean;
+}
+
+/** The request's one execution mark, the same object for the context and the Idempotency-Key interceptor. */
+export function executionOf(request: Request): CommandExecution {
+  const carrier = request as Request & { commandExecution?: CommandExecution };
+  return (carrier.commandExecution ??= { started: false });
 }
 
 const IF_MATCH = /^(?:W\/)?"(\d{1,19})"$/;
@@ -37,6 +51,7 @@ export function commandContextOf(request: AuthenticatedRequest): CommandContext 
     idempotencyKey: request.header('idempotency-key') ?? undefined,
     ifMatch,
     now: new Date().toISOString(),
+    execution: executionOf(request),
   };
 }
 

@@ -85,6 +85,8 @@ export class DecisionRecorder {
   ) {}
 
   record<C, E extends DomainEventLike, S, X>(request: RecordRequest<C, E, S, X>): Promise<CommandOutcome> {
+    // Every handler reaches the write path here: from now on a refusal is the command's answer, to be stored.
+    if (request.context.execution) request.context.execution.started = true;
     const recording = this.queue.run(request.streamName, () => this.attempt(request));
     this.inFlight.add(recording);
     void recording.finally(() => this.inFlight.delete(recording)).catch(() => undefined);
