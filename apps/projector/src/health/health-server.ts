@@ -7,6 +7,7 @@ import { EventStoreReach } from '../projections/event-store-reach';
 import { EVENT_STORE_REACH, PROJECTION_STATUSES, PROJECTOR_SETTINGS, ProjectorSettings } from '../projections/projector-settings';
 import { ProjectionStatus } from '../projections/projection-status';
 import { metricsText } from './metrics-text';
+import { OperatorAccess } from './operator-access';
 
 /**
  * The projector's small HTTP port:
@@ -14,28 +15,36 @@ import { metricsText } from './metrics-text';
  *   GET /health       200 when the event store answers and every projection is live within the lag bound (or
  *                     standing by), else 503
  *   GET /metrics      Prometheus text format
+ * With METRICS_TOKEN set (see OperatorAccess), /metrics and the details of /health need the token: without an
+ * Authorization header /health answers only its status, with a wrong one 401.
  */
 @Injectable()
 export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Health');
   private server?: Server;
   private publishing?: PublishingStatus | null;
+  private readonly access: OperatorAccess;
 
   constructor(
     @Inject(PROJECTION_STATUSES) private readonly statuses: ProjectionStatus[],
     @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
     @Inject(EVENT_STORE_REACH) private readonly reach: EventStoreReach,
     private readonly modules: ModuleRef,
-  ) {}
+  ) {
+    this.access = new OperatorAccess(settings.metricsToken);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.settings.healthPort === undefined) return;
     this.server = createServer((request, response) => this.answer(request, response));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
-      this.server!.listen(this.settings.healthPort, '0.0.0.0', () => resolve());
+      this.server!.listen(this.settings.healthPort, this.access.bindAddress, () => resolve());
     });
-    this.logger.log(`Health and metrics on http://localhost:${this.port()}/health and /metrics`);
+    const who = this.access.tokenRequired
+      ? '/metrics and health details need Authorization: Bearer <METRICS_TOKEN>'
+      : 'loopback only; set METRICS_TOKEN to serve other hosts';
+    this.logger.log(`Health and metrics on http://${this.access.bindAddress}:${this.port()}/ (/health, /metrics; ${who})`);
   }
 
   port(): number | undefined {
@@ -74,14 +83,21 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET') return this.send(response, 405, 'text/plain', 'Method not allowed\n');
     if (path === '/health/live') return this.send(response, 200, 'application/json', JSON.stringify({ status: 'alive' }));
+    if (path !== '/health' && path !== '/metrics') return this.send(response, 404, 'text/plain', 'Not found\n');
+    const caller = this.access.callerOf(request.headers.authorization);
+    if (caller === 'refused' || (caller === 'anyone' && path === '/metrics')) return this.refuse(response);
     if (path === '/health') {
       const health = this.health();
-      return this.send(response, health.status === 'ready' ? 200 : 503, 'application/json', JSON.stringify(health));
+      // Orchestrators need only the code; the details (error texts, positions) are for the operator.
+      const body = caller === 'operator' ? health : { status: health.status };
+      return this.send(response, health.status === 'ready' ? 200 : 503, 'application/json', JSON.stringify(body));
     }
-    if (path === '/metrics') {
-      return this.send(response, 200, 'text/plain; version=0.0.4', metricsText(this.statuses, this.reach, this.publishingStatus()));
-    }
-    this.send(response, 404, 'text/plain', 'Not found\n');
+    this.send(response, 200, 'text/plain; version=0.0.4', metricsText(this.statuses, this.reach, this.publishingStatus()));
+  }
+
+  private refuse(response: ServerResponse): void {
+    response.setHeader('WWW-Authenticate', 'Bearer realm="flipside-projector"');
+    this.send(response, 401, 'text/plain', 'Send Authorization: Bearer <METRICS_TOKEN> for /metrics and health details\n');
   }
 
   private send(response: ServerResponse, status: number, type: string, body: string): void {

@@ -10,6 +10,8 @@ export interface ProjectorSettings {
   readonly config: Pick<FlipsideConfig, 'databaseUrl' | 'eventStore' | 'eventStoreUrl'>;
   /** The /health and /metrics port; undefined for none (0 picks a free one). */
   readonly healthPort?: number;
+  /** Opens the health port to other hosts, /metrics and health details behind it; unset = loopback only. */
+  readonly metricsToken?: string;
   /** Readiness fails when a projection's oldest unapplied event is older than this. */
   readonly readyMaxLagSeconds: number;
   /** How often the lag is sampled from the store, and how many events it counts at most. */
@@ -23,6 +25,7 @@ export function projectorSettingsFrom(config: FlipsideConfig): ProjectorSettings
   return {
     config,
     healthPort: config.projectorPort,
+    metricsToken: config.metricsToken,
     readyMaxLagSeconds: config.projectorReadyMaxLagSeconds,
     lagSampling: DEFAULT_LAG_SAMPLING,
     runner: DEFAULT_RUNNER_SETTINGS,

@@ -568,6 +568,17 @@ describe('docker-compose.yml', () => {
     expect(environmentOf(services.projector).JWT_SECRET).toBeUndefined();
   });
 
+  it("gives the projector METRICS_TOKEN from the shell, empty (loopback only) when unset, and health-checks it without one", () => {
+    const raw = parseComposeYaml() as { services: Record<string, Service> };
+    expect(environmentOf(raw.services.projector).METRICS_TOKEN).toMatch(/^\$\{METRICS_TOKEN:?-\}$/);
+    expect(loadConfig(environmentOf(services.projector), { jwt: false }).metricsToken).toBeUndefined();
+    const token = 'compose-spec-metrics-token';
+    const withToken = environmentOf(loadCompose({ ...SHELL, METRICS_TOKEN: token }).services.projector);
+    expect(loadConfig(withToken, { jwt: false }).metricsToken).toBe(token);
+    // Without the token the check gets the status code alone, which is all it reads.
+    expect(healthcheckText(services.projector)).not.toMatch(/Authorization|METRICS_TOKEN/);
+  });
+
   it('has the projector publish to the kafka service, on the listener it advertises', () => {
     const kafka = environmentOf(services.kafka);
     const advertised = kafka.KAFKA_ADVERTISED_LISTENERS.split(',').map((listener) => listener.replace(/^[A-Z_]+:\/\//, ''));
