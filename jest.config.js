@@ -4,7 +4,12 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs'],
   testMatch: ['**/*.spec.ts'],
   // Transpile only (isolatedModules): `npm test` type-checks the whole tree with tsc first.
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
+    // jose ships only ES modules, which jest's CommonJS runtime cannot load (Node itself requires them fine).
+    '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
     '^@flipside/domain$': '<rootDir>/libs/domain/src',
     '^@flipside/domain/(.*)$': '<rootDir>/libs/domain/src/$1',

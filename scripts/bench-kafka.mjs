@@ -12,6 +12,7 @@
 import { execFileSync, execSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { SignJWT } from 'jose';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,7 +40,6 @@ ensureDependencies();
 if (!options['no-build']) execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
 const require = createRequire(join(root, 'package.json'));
 const pg = require('pg');
-const jwt = require('jsonwebtoken');
 const { Kafka, logLevel } = require('kafkajs');
 const { createEventStore } = require(join(root, 'dist/libs/event-store/src'));
 const publishing = require(join(root, 'dist/apps/projector/src/publishing'));
@@ -290,7 +290,10 @@ try {
       await sleep(200);
     }
   }
-  const token = jwt.sign({ sub: 'bench-admin', org: 'bench', roles: ['admin'] }, secret, { expiresIn: '1h' });
+  const token = await new SignJWT({ sub: 'bench-admin', org: 'bench', roles: ['admin'] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(secret));
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
   const post = async (path, body) => {
     const response = await fetch(base + path, { method: 'POST', headers, body: body ? JSON.stringify(body) : undefined });

@@ -1,7 +1,7 @@
 // `npm run token -- --role admin --org acme [--sub id] [--expires 8h]`: a development bearer token.
 import { parseArgs } from 'node:util';
-import { createRequire } from 'node:module';
-import { localJwtSecret, root } from './lib/dev-env.mjs';
+import { SignJWT } from 'jose';
+import { localJwtSecret } from './lib/dev-env.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -19,8 +19,13 @@ for (const role of roles) {
     process.exit(2);
   }
 }
-const jwt = createRequire(`${root}/package.json`)('jsonwebtoken');
+const claims = new SignJWT({ sub: values.sub, org: values.org, roles }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt();
+try {
+  claims.setExpirationTime(values.expires);
+} catch {
+  console.error(`--expires "${values.expires}" is not a lifetime; use e.g. 30m, 8h or 7d`);
+  process.exit(2);
+}
 const { secret } = localJwtSecret();
-process.stdout.write(
-  jwt.sign({ sub: values.sub, org: values.org, roles }, secret, { algorithm: 'HS256', expiresIn: values.expires }) + '\n',
-);
+const token = await claims.sign(new TextEncoder().encode(secret));
+process.stdout.write(`${token}\n`);

@@ -1,10 +1,13 @@
-import jwt from 'jsonwebtoken';
+import { JWTPayload, SignJWT } from 'jose';
 import { ApiHarness, examples, runningPair, startApi } from './support/api-harness';
 
 describe('Identity and access', () => {
   let api: ApiHarness | undefined;
   let pair: Awaited<ReturnType<typeof runningPair>>;
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const signHs256 = (claims: JWTPayload, secret: string) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(secret));
+  const inOneHour = () => Math.floor(Date.now() / 1000) + 3600;
 
   beforeAll(async () => {
     api = await startApi();
@@ -28,13 +31,13 @@ describe('Identity and access', () => {
     const secret = api.config.jwtSecret;
     const noToken = await unchanged(() => api!.http().post('/v1/programs').send(examples.program()), 401);
     expect(noToken.headers['www-authenticate']).toMatch(/^Bearer/);
-    const forged = jwt.sign({ sub: 'a', org: 'o', roles: ['admin'] }, 'another-secret-another-secret-xx', { expiresIn: '1h' });
+    const forged = await signHs256({ sub: 'a', org: 'o', roles: ['admin'], exp: inOneHour() }, 'another-secret-another-secret-xx');
     await unchanged(() => api!.http().post('/v1/programs').set(bearer(forged)).send(examples.program()), 401);
-    const expired = jwt.sign({ sub: 'a', org: 'o', roles: ['admin'], exp: Math.floor(Date.now() / 1000) - 60 }, secret);
+    const expired = await signHs256({ sub: 'a', org: 'o', roles: ['admin'], exp: Math.floor(Date.now() / 1000) - 60 }, secret);
     await unchanged(() => api!.http().post('/v1/programs').set(bearer(expired)).send(examples.program()), 401);
-    const forever = jwt.sign({ sub: 'a', org: 'o', roles: ['admin'] }, secret);
+    const forever = await signHs256({ sub: 'a', org: 'o', roles: ['admin'] }, secret);
     await unchanged(() => api!.http().post('/v1/programs').set(bearer(forever)).send(examples.program()), 401);
-    const badRole = jwt.sign({ sub: 'a', org: 'o', roles: ['superuser'] }, secret, { expiresIn: '1h' });
+    const badRole = await signHs256({ sub: 'a', org: 'o', roles: ['superuser'], exp: inOneHour() }, secret);
     await unchanged(() => api!.http().post('/v1/programs').set(bearer(badRole)).send(examples.program()), 401);
   });
 

@@ -1,4 +1,5 @@
-import { ConfigurationError, DEFAULT_DATABASE_URL, loadConfig } from './config';
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigurationError, DEFAULT_DATABASE_URL, loadConfig, publicKeyAlgorithm } from './config';
 
 const secret = 's'.repeat(32);
 
@@ -69,16 +70,25 @@ describe('Configuration', () => {
   });
 
   it('takes a public key or a JWKS URL instead of a secret, with optional issuer and audience', () => {
-    const pem = '-----BEGIN PUBLIC KEY-----\\nMFkw\\n-----END PUBLIC KEY-----';
-    expect(loadConfig({ JWT_PUBLIC_KEY: pem, JWT_ISSUER: 'https://idp.test', JWT_AUDIENCE: 'flipside' })).toMatchObject({
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const oneLine = pem.trim().replace(/\n/g, '\\n');
+    expect(loadConfig({ JWT_PUBLIC_KEY: oneLine, JWT_ISSUER: 'https://idp.test', JWT_AUDIENCE: 'flipside' })).toMatchObject({
       jwtSecret: '',
-      jwtPublicKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----',
+      jwtPublicKey: pem.trim(),
       jwtIssuer: 'https://idp.test',
       jwtAudience: 'flipside',
     });
+    expect(publicKeyAlgorithm(pem)).toBe('ES256');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(publicKeyAlgorithm(rsa)).toBe('RS256');
     expect(loadConfig({ JWT_JWKS_URL: 'https://idp.test/.well-known/jwks.json' }).jwtJwksUrl).toBe('https://idp.test/.well-known/jwks.json');
     expect(problemsOf({ JWT_JWKS_URL: 'ftp://idp.test/keys' })).toEqual([expect.stringMatching(/^JWT_JWKS_URL must start with/)]);
     expect(problemsOf({ JWT_PUBLIC_KEY: 'not a key' })).toEqual([expect.stringMatching(/^JWT_PUBLIC_KEY must be a PEM/)]);
+    const ed25519 = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(problemsOf({ JWT_PUBLIC_KEY: ed25519 })).toEqual([expect.stringMatching(/^JWT_PUBLIC_KEY must be a PEM/)]);
+    expect(problemsOf({ JWT_PUBLIC_KEY: pem, JWT_JWKS_URL: 'https://idp.test/jwks' })).toEqual([
+      expect.stringMatching(/^JWT_JWKS_URL and JWT_PUBLIC_KEY are exclusive/),
+    ]);
     expect(problemsOf({ JWT_PUBLIC_KEY: pem, JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET must be at least/)]);
   });
 

@@ -1,3 +1,5 @@
+import { createPublicKey } from 'node:crypto';
+
 /** Every setting the apps read, checked once at start; a wrong value stops the process naming the variable. */
 export interface FlipsideConfig {
   readonly port: number;
@@ -70,6 +72,26 @@ function trustProxyOf(raw: string | undefined): boolean | number | string {
   return raw; // addresses or subnets, comma-separated, as Express takes them
 }
 
+/** The algorithm a PEM public key verifies: RS256 for RSA, ES256 for EC P-256; anything else is refused at start. */
+export function publicKeyAlgorithm(pem: string): 'RS256' | 'ES256' | undefined {
+  if (!/-----BEGIN PUBLIC KEY-----/.test(pem)) return undefined;
+  let key;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    return undefined;
+  }
+  if (key.asymmetricKeyType === 'rsa') return 'RS256';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  return undefined;
+}
+
+function publicKeyProblem(pem: string, problems: string[]): void {
+  if (!publicKeyAlgorithm(pem)) {
+    problems.push('JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----), RSA (RS256) or EC P-256 (ES256)');
+  }
+}
+
 function url(name: string, raw: string, protocols: readonly string[], problems: string[]): void {
   try {
     const parsed = new URL(raw);
@@ -108,9 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: { jwt: b
   if (jwtJwksUrl) url('JWT_JWKS_URL', jwtJwksUrl, ['https:', 'http:'], problems);
   // PEM text; `\n` escapes let it travel in one-line environment files.
   const jwtPublicKey = env.JWT_PUBLIC_KEY ? env.JWT_PUBLIC_KEY.replace(/\\n/g, '\n') : undefined;
-  if (jwtPublicKey && !/-----BEGIN PUBLIC KEY-----/.test(jwtPublicKey)) {
-    problems.push('JWT_PUBLIC_KEY must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
-  }
+  if (jwtPublicKey) publicKeyProblem(jwtPublicKey, problems);
+  if (jwtJwksUrl && jwtPublicKey) problems.push('JWT_JWKS_URL and JWT_PUBLIC_KEY are exclusive: set one');
   if (needs.jwt && jwtSecret.length < MIN_SECRET_LENGTH && (jwtSecret !== '' || (!jwtJwksUrl && !jwtPublicKey))) {
     problems.push(
       jwtSecret

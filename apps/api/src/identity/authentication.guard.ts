@@ -3,19 +3,18 @@ import { Reflector } from '@nestjs/core';
 import { problems } from '../http/problem';
 import { Role } from './actor';
 import { ALLOWED_ROLES, AuthenticatedRequest } from './allowed-roles';
-import { InvalidTokenError, verifyBearerToken } from './bearer-token';
-
-export const JWT_SECRET = Symbol('JwtSecret');
+import { TOKEN_VERIFIER } from './identity.tokens';
+import { InvalidTokenError, TokenKeysUnavailableError, TokenVerifier } from './token-verifier';
 
 /** Every route with @AllowedRoles needs a valid bearer token (401) carrying one of those roles (403). */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(JWT_SECRET) private readonly secret: string,
+    @Inject(TOKEN_VERIFIER) private readonly tokens: TokenVerifier,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, [
       context.getHandler(),
       context.getClass(),
@@ -26,9 +25,10 @@ export class AuthenticationGuard implements CanActivate {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw problems.unauthenticated('Send Authorization: Bearer <token>');
     try {
-      request.actor = verifyBearerToken(match[1], this.secret);
+      request.actor = await this.tokens.verify(match[1]);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw problems.unauthenticated(error.message);
+      if (error instanceof TokenKeysUnavailableError) throw problems.tokenKeysUnavailable();
       throw error;
     }
     if (!request.actor.roles.some((role) => allowed.includes(role))) {

@@ -1,0 +1,2 @@
+/** Injects the TokenVerifier (token-verifier.ts) built from the configured keys. */
+export const TOKEN_VERIFIER = Symbol('TokenVerifier');
