@@ -7,9 +7,9 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json', diagnostics: false }],
     // jose ships only ES modules, which jest's CommonJS runtime cannot load (Node itself requires them fine).
-    '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
+    '^.+/node_modules/(jose|canonicalize)/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true }, diagnostics: false }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize)/)'],
   moduleNameMapper: {
     '^@flipside/domain$': '<rootDir>/libs/domain/src',
     '^@flipside/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
@@ -17,6 +17,7 @@ module.exports = {
     '^@flipside/event-store/(.*)$': '<rootDir>/libs/event-store/src/$1',
     '^@flipside/testing$': '<rootDir>/libs/testing/src',
     '^@flipside/config$': '<rootDir>/libs/config/src',
+    '^@flipside/audit$': '<rootDir>/libs/audit/src',
     '^@flipside/read-models$': '<rootDir>/libs/read-models/src',
     '^@flipside/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
   },
