@@ -1,30 +1,36 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
 import { Request, Response } from 'express';
 import { EventStoreUnavailableError } from '@flipside/event-store';
 import { PROBLEM_CONTENT_TYPE, Problem, problems } from './problem';
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
-  limit?: number;
-  message?: string;
+/** An http-errors error that Express or a library raised for the client's request (status 4xx, safe to answer). */
+interface ClientHttpError {
+  status: number;
+  expose: true;
 }
+
+const isClientHttpError = (exception: unknown): exception is ClientHttpError => {
+  const status = (exception as Partial<ClientHttpError>)?.status;
+  return (exception as Partial<ClientHttpError>)?.expose === true && typeof status === 'number' && status >= 400 && status < 500;
+};
 
 /** Turns anything thrown into the Problem it stands for; unknown errors are logged and answered 500. */
 export function problemOf(exception: unknown, request?: Pick<Request, 'method' | 'originalUrl'>): Problem {
   if (exception instanceof Problem) return exception;
   if (exception instanceof EventStoreUnavailableError) return problems.storeUnavailable();
-  const parserError = exception as BodyParserError;
-  if (parserError?.type === 'entity.too.large') return problems.tooLarge('64 KiB');
-  if (parserError?.type === 'entity.parse.failed') return problems.malformedJson(parserError.message ?? 'Unparseable JSON');
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    // Nest turns body-parser's SyntaxError into a bare 400.
-    if (status === 400 && exception.cause === undefined && /JSON|Unexpected token|position \d+/i.test(exception.message)) {
-      return problems.malformedJson(exception.message);
+    // Nest turns the router's URIError (a path that is not percent-encoded UTF-8) into a bare 400 echoing the path.
+    if (status === 400 && exception.cause === undefined && exception.message.startsWith('Failed to decode param')) {
+      return problems.invalidRequest([{ field: 'path', message: 'the path must be percent-encoded UTF-8' }]);
     }
     if (status === 404 && request) return problems.routeNotFound(request.method, request.originalUrl.split('?')[0]);
     return new Problem(status, `http-${status}`, exception.message, exception.message);
+  }
+  if (isClientHttpError(exception)) {
+    const title = STATUS_CODES[exception.status] ?? 'Bad request';
+    return new Problem(exception.status, `http-${exception.status}`, title, `The request could not be processed: ${title}`);
   }
   return problems.internal();
 }

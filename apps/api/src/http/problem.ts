@@ -79,8 +79,20 @@ export const problems = {
     ),
   busy: (detail: string) =>
     new Problem(HttpStatus.CONFLICT, 'concurrent-update', 'Too many concurrent changes', detail, {}, { 'Retry-After': '1' }),
+  // The rest of a body refused unread is not worth waiting for: the connection is closed after the answer.
   tooLarge: (limit: string) =>
-    new Problem(HttpStatus.PAYLOAD_TOO_LARGE, 'body-too-large', 'The body is too large', `Bodies are limited to ${limit}`),
+    new Problem(HttpStatus.PAYLOAD_TOO_LARGE, 'body-too-large', 'The body is too large', `Bodies are limited to ${limit}`, {}, {
+      Connection: 'close',
+    }),
+  bodyTimeout: (seconds: number) =>
+    new Problem(
+      HttpStatus.REQUEST_TIMEOUT,
+      'body-timeout',
+      'The body took too long to arrive',
+      `A body must arrive within ${seconds} s of its headers`,
+      {},
+      { Connection: 'close' },
+    ),
   unsupportedMediaType: (received: string) =>
     new Problem(
       HttpStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -88,6 +100,36 @@ export const problems = {
       'Only JSON is accepted',
       `Send Content-Type: application/json (received ${received || 'none'})`,
     ),
+  unsupportedCharset: () =>
+    new Problem(
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      'unsupported-charset',
+      'Only UTF-8 JSON is accepted',
+      'Send JSON encoded as UTF-8 (leave out charset, or send charset=utf-8)',
+    ),
+  unsupportedContentEncoding: () =>
+    new Problem(
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      'unsupported-content-encoding',
+      'The Content-Encoding is not supported',
+      'Send the body with no Content-Encoding, or with Content-Encoding gzip, deflate or br',
+    ),
+  undecodableBody: () =>
+    new Problem(
+      HttpStatus.BAD_REQUEST,
+      'undecodable-body',
+      'The body could not be decompressed',
+      'The body is not valid data for the Content-Encoding it was sent with',
+    ),
+  bodyLengthMismatch: () =>
+    new Problem(
+      HttpStatus.BAD_REQUEST,
+      'body-length-mismatch',
+      'The body does not match its Content-Length',
+      'The body ended before or after the length its Content-Length header declared',
+    ),
+  requestAborted: () =>
+    new Problem(HttpStatus.BAD_REQUEST, 'request-aborted', 'The request was aborted', 'The client closed the connection before the body arrived'),
   idempotencyKeyReused: () =>
     new Problem(
       HttpStatus.UNPROCESSABLE_ENTITY,
@@ -110,6 +152,15 @@ export const problems = {
       'event-store-unavailable',
       'The event store is unavailable',
       'Nothing was recorded; retry later',
+      {},
+      { 'Retry-After': '5' },
+    ),
+  tokenKeysUnavailable: () =>
+    new Problem(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'token-keys-unavailable',
+      "The identity provider's keys are unavailable",
+      'The bearer token could not be checked because the key set (JWKS) cannot be fetched; nothing was recorded, retry later',
       {},
       { 'Retry-After': '5' },
     ),

@@ -1,4 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { isText, TEXT_RULE } from './body-gate';
 import { FieldProblem, problems } from './problem';
 
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
@@ -9,9 +10,20 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   });
 }
 
+/** Path parameters are text like the rest of a request; body and query are held to it by the body gate. */
+class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'param' && typeof value === 'string' && !isText(value)) {
+      const field = metadata.data ?? 'path';
+      throw problems.invalidRequest([{ field, message: `${field} ${TEXT_RULE}` }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** class-validator on every body and query: unknown fields are refused, one problem entry per field. */
 export function requestValidation(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,

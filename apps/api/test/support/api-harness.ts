@@ -28,7 +28,10 @@ export const testEventStore = process.env.TEST_EVENT_STORE === 'eventstoredb' ? 
  * eventstoredb: then events go through the real gRPC client to the EventStoreDB test double, or to a real
  * server at EVENTSTORE_URL). Returns undefined only outside CI with no PostgreSQL, after a loud warning.
  */
-export async function startApi(env: Record<string, string> = {}): Promise<ApiHarness | undefined> {
+export async function startApi(
+  env: Record<string, string> = {},
+  appOptions: Parameters<typeof createApp>[1] = { logger: false },
+): Promise<ApiHarness | undefined> {
   if (!(await requirePostgres())) return undefined;
   const database: TestDatabase = await createTestDatabase('flipside_api');
   const double = testEventStore === 'eventstoredb' && !process.env.EVENTSTORE_URL ? await EventStoreDbDouble.start() : undefined;
@@ -39,7 +42,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiHar
     ...(testEventStore === 'eventstoredb' ? { EVENTSTORE_URL: double?.connectionString ?? process.env.EVENTSTORE_URL ?? '' } : {}),
     ...env,
   });
-  const app = await createApp(config, { logger: false });
+  const app = await createApp(config, appOptions);
   const store = app.get<EventStore>(EVENT_STORE);
   const organization = `org-${randomUUID()}`;
   return {

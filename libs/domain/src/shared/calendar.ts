@@ -9,9 +9,14 @@ export function isCalendarDate(value: unknown): value is CalendarDate {
   const parts = CALENDAR_DATE.exec(value);
   if (!parts) return false;
   const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
-  // Date.UTC is pure arithmetic here: it reads no clock.
-  const roundTrip = new Date(Date.UTC(year, month - 1, day));
-  return roundTrip.getUTCFullYear() === year && roundTrip.getUTCMonth() === month - 1 && roundTrip.getUTCDate() === day;
+  // Year 0000 is refused: PostgreSQL has no year 0 (ISO 8601 allows it only by agreement).
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
+// Gregorian arithmetic, not Date.UTC: that maps years 0-99 to 1900-1999.
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
 /** The UTC calendar day of the request instant carried by a command. */

@@ -1,21 +1,22 @@
-import { IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MayBeOmitted } from '../../http/may-be-omitted';
+import { IsId } from '../../http/is-id';
 import { FIT_ANSWERS, FitAnswer, LIMITS, PARTICIPANT_ROLES, ParticipantRole } from '@flipside/domain';
 
 export class GiveFeedbackDto {
   /** Optional client-chosen feedback id. */
-  @MayBeOmitted() @IsUUID()
+  @MayBeOmitted() @IsId()
   id?: string;
 
   /** The session this feedback is about, if any: one feedback per giver per session. */
-  @MayBeOmitted() @IsUUID()
+  @MayBeOmitted() @IsId()
   sessionId?: string;
 
   @IsIn(PARTICIPANT_ROLES)
   fromRole!: ParticipantRole;
 
   /** The pair member giving it; a participant may only give feedback as itself. */
-  @IsUUID()
+  @IsId()
   givenBy!: string;
 
   @IsInt() @Min(LIMITS.rating.min) @Max(LIMITS.rating.max)

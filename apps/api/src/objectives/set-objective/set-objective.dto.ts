@@ -1,11 +1,12 @@
-import { IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { MayBeOmitted } from '../../http/may-be-omitted';
+import { IsId } from '../../http/is-id';
 import { FOCUS_AREAS, FocusArea, LIMITS } from '@flipside/domain';
 import { IsCalendarDate } from '../../http/calendar-date';
 
 export class SetObjectiveDto {
   /** Optional client-chosen objective id. */
-  @MayBeOmitted() @IsUUID()
+  @MayBeOmitted() @IsId()
   id?: string;
 
   @IsString() @Length(LIMITS.objectiveTitle.minLength, LIMITS.objectiveTitle.maxLength)

@@ -1,16 +1,17 @@
-import { IsIn, IsNumber, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsNumber, IsString, Max, MaxLength, Min } from 'class-validator';
 import { MayBeOmitted } from '../../http/may-be-omitted';
+import { IsId } from '../../http/is-id';
 import { LIMITS, PAIRED_BY, PairedBy } from '@flipside/domain';
 
 export class PairParticipantsDto {
   /** Optional client-chosen pair id. */
-  @MayBeOmitted() @IsUUID()
+  @MayBeOmitted() @IsId()
   id?: string;
 
-  @IsUUID()
+  @IsId()
   mentorId!: string;
 
-  @IsUUID()
+  @IsId()
   menteeId!: string;
 
   /** Who proposed the pair; default admin. */

@@ -5,18 +5,18 @@ import {
   IsIn,
   IsInt,
   IsString,
-  IsUUID,
   Length,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
 import { MayBeOmitted } from '../../http/may-be-omitted';
+import { IsId } from '../../http/is-id';
 import { LIMITS, PARTICIPANT_ROLES, ParticipantRole } from '@flipside/domain';
 
 export class EnrolParticipantDto {
   /** Optional client-chosen participant id (the `sub` of the participant's tokens). */
-  @MayBeOmitted() @IsUUID()
+  @MayBeOmitted() @IsId()
   id?: string;
 
   @IsIn(PARTICIPANT_ROLES)

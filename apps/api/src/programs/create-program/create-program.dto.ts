@@ -7,7 +7,6 @@ import {
   IsInt,
   IsObject,
   IsString,
-  IsUUID,
   Length,
   Max,
   MaxLength,
@@ -15,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MayBeOmitted } from '../../http/may-be-omitted';
+import { IsId } from '../../http/is-id';
 import { IsCalendarDate } from '../../http/calendar-date';
 import { FOCUS_AREAS, FocusArea, LIMITS, PAIRING_RULES, PairingRule } from '@flipside/domain';
 
@@ -28,7 +28,7 @@ export class CadenceDto {
 
 export class CreateProgramDto {
   /** Optional client-chosen id: sending the same creation again answers with the first result. */
-  @MayBeOmitted() @IsUUID()
+  @MayBeOmitted() @IsId()
   id?: string;
 
   @IsString() @Length(LIMITS.programName.minLength, LIMITS.programName.maxLength)

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { isText } from '../../http/body-gate';
 import { problems } from '../../http/problem';
 
 export const MAX_PAGE_SIZE = 100;
@@ -35,7 +36,7 @@ export function decodeCursor(cursor: string | undefined, parts: number): string[
   if (cursor === undefined) return undefined;
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === parts && key.every((part) => typeof part === 'string')) return key;
+    if (Array.isArray(key) && key.length === parts && key.every((part) => typeof part === 'string' && isText(part))) return key;
   } catch {
     // Falls through to the 400.
   }

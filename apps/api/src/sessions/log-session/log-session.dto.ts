@@ -5,7 +5,6 @@ import {
   IsInt,
   IsObject,
   IsString,
-  IsUUID,
   Length,
   Max,
   MaxLength,
@@ -13,6 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MayBeOmitted } from '../../http/may-be-omitted';
+import { IsId } from '../../http/is-id';
 import { LIMITS, PARTICIPANT_ROLES, ParticipantRole, SESSION_FORMATS, SessionFormat } from '@flipside/domain';
 import { IsCalendarDate } from '../../http/calendar-date';
 
@@ -29,7 +29,7 @@ export class ActionItemDto {
 
 export class LogSessionDto {
   /** Optional client-chosen session id. */
-  @MayBeOmitted() @IsUUID()
+  @MayBeOmitted() @IsId()
   id?: string;
 
   /** Not in the future, not before the pairing, within the program. */
