@@ -1,3 +1,4 @@
 export * from './chain';
 export * from './verification';
 export * from './anchors';
+export * from './program-streams';
