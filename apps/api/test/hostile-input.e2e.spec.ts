@@ -281,6 +281,36 @@ describe('Hostile input', () => {
     });
   });
 
+  describe('requests the HTTP parser refuses, and conditional reads', () => {
+    it('400 problem+json for a control byte in a header value, before any middleware', async () => {
+      if (!api) return;
+      const answer = await rawExchange(
+        port,
+        `POST /v1/programs/${randomUUID()}/launch HTTP/1.1\r\nHost: x\r\nIdempotency-Key: a\u007fb\r\nContent-Length: 0\r\n\r\n`,
+        { waitMs: 5_000 },
+      );
+      expect(answer).toMatchObject({ status: 400, contentType: expect.stringMatching(/^application\/problem\+json/) });
+      expect(answer.body).toMatchObject({ status: 400, type: expect.stringMatching(/unparseable-request$/) });
+      expect(answer.closedAfter).toBeLessThan(2_000);
+    });
+
+    it('431 problem+json for headers over the parser limit', async () => {
+      if (!api) return;
+      const answer = await rawExchange(port, `GET /v1/programs HTTP/1.1\r\nHost: x\r\nX-Padding: ${'p'.repeat(20_000)}\r\n\r\n`, {
+        waitMs: 5_000,
+      });
+      expect(answer).toMatchObject({ status: 431, contentType: expect.stringMatching(/^application\/problem\+json/) });
+    });
+
+    it('If-None-Match: * on a read answers the resource, not an empty 304', async () => {
+      if (!api) return;
+      const live = await api.http().get('/health/live').set('If-None-Match', '*');
+      expect({ status: live.status, body: live.body }).toEqual({ status: 200, body: { status: 'up' } });
+      const programs = await api.http().get('/v1/programs').set(auth).set('If-None-Match', '*').set('If-Modified-Since', new Date().toUTCString());
+      expect(programs.status).toBe(200);
+    });
+  });
+
   describe('size and time', () => {
     it('413 at once from a Content-Length over 64 KiB, without reading the body, and the connection is closed', async () => {
       if (!api) return;
