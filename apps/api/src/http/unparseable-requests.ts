@@ -20,7 +20,9 @@ const UNPARSEABLE = new Problem(
  */
 export function answerUnparseableRequests(server: Server, faults: ClientFaultLog): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    // A request already under way (e.g. an upload cut short) is the body parser's to answer and log.
+    const underWay = (socket as Duplex & { _httpMessage?: unknown })._httpMessage != null;
+    if (error.code === 'ECONNRESET' || !socket.writable || underWay) {
       socket.destroy();
       return;
     }
