@@ -13,6 +13,8 @@ export interface ApiHarness {
   readonly app: INestApplication;
   readonly config: FlipsideConfig;
   readonly store: EventStore;
+  /** The EventStoreDB test double the API writes to, when TEST_EVENT_STORE=eventstoredb and no EVENTSTORE_URL. */
+  readonly eventStoreDouble?: EventStoreDbDouble;
   http(): ReturnType<typeof request>;
   token(claims?: { sub?: string; org?: string; roles?: Role[] }): string;
   /** Every event in the store, in log order: to assert that bad input left it untouched. */
@@ -49,6 +51,7 @@ export async function startApi(
     app,
     config,
     store,
+    eventStoreDouble: double,
     http: () => request(app.getHttpServer()),
     token: ({ sub = 'admin-1', org = organization, roles = ['admin'] as Role[] } = {}) =>
       mintBearerToken({ sub, org, roles }, config.jwtSecret),
@@ -61,6 +64,24 @@ export async function startApi(
       await database.drop();
     },
   };
+}
+
+export interface AnsweredRequest {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+/** Sends a request that must be refused: the status, a problem+json body whose detail names the problem, and no new event. */
+export async function expectRefused(api: ApiHarness, send: () => Promise<AnsweredRequest>, status: number, detail: RegExp) {
+  const before = await api.allEvents();
+  const response = await send();
+  expect({ status: response.status, body: response.body }).toMatchObject({ status, body: { status } });
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(response.body).toMatchObject({ type: expect.any(String), title: expect.any(String) });
+  expect(`${response.body.detail}`).toMatch(detail);
+  expect((await api.allEvents()).length).toBe(before.length);
+  return response.body;
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
