@@ -8,3 +8,6 @@ export * from './entities/program-week.entity';
 export * from './entities/projection-checkpoint.entity';
 export * from './read-models.data-source';
 export * from './projection-catalog';
+export * from './event-fields';
+export * from './row-set';
+export * from './dashboard/dashboard.evolve';

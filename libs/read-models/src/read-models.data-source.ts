@@ -9,6 +9,7 @@ import { PairSpanRow, ProgramWeekRow } from './entities/program-week.entity';
 import { ProjectionCheckpointRow } from './entities/projection-checkpoint.entity';
 import { SessionRow } from './entities/session.entity';
 import { DashboardReadModels1763800000000 } from './migrations/1763800000000-dashboard-read-models';
+import { AuditAnchors1765000000000 } from './migrations/1765000000000-audit-anchors';
 
 /** Where live read-model tables live; rebuilds fill READ_MODELS_REBUILD_SCHEMA and then move their tables here. */
 export const READ_MODELS_SCHEMA = 'read_models';
@@ -26,7 +27,7 @@ export const READ_MODEL_ENTITIES = [
   ProjectionCheckpointRow,
 ];
 
-export const READ_MODEL_MIGRATIONS = [DashboardReadModels1763800000000];
+export const READ_MODEL_MIGRATIONS = [DashboardReadModels1763800000000, AuditAnchors1765000000000];
 
 export interface ReadModelsConnection {
   readonly databaseUrl: string;

@@ -5,11 +5,11 @@ import { ProjectionPositions } from '../read-your-writes/projection-positions';
 import { READ_MODELS, readModelsProvider } from '../read-your-writes/read-models.provider';
 import { ReadYourWritesInterceptor } from '../read-your-writes/read-your-writes.interceptor';
 import { GetPairController } from './get-pair/get-pair.controller';
-import { GetPairHandler } from './get-pair/get-pair.query';
+import { GetPairAsOfHandler, GetPairHandler } from './get-pair/get-pair.query';
 import { GetProgramKpisController } from './get-program-kpis/get-program-kpis.controller';
 import { GetProgramKpisHandler } from './get-program-kpis/get-program-kpis.query';
 import { GetProgramOverviewController } from './get-program-overview/get-program-overview.controller';
-import { GetProgramOverviewHandler } from './get-program-overview/get-program-overview.query';
+import { GetProgramOverviewAsOfHandler, GetProgramOverviewHandler } from './get-program-overview/get-program-overview.query';
 import { ListMyPairsController } from './list-my-pairs/list-my-pairs.controller';
 import { ListMyPairsHandler } from './list-my-pairs/list-my-pairs.query';
 import { ListPairsController } from './list-pairs/list-pairs.controller';
@@ -21,6 +21,7 @@ import { ListProgramsHandler } from './list-programs/list-programs.query';
 import { ListSessionsController } from './list-sessions/list-sessions.controller';
 import { ListSessionsHandler } from './list-sessions/list-sessions.query';
 import { ProgramVisibility } from './shared/program-visibility';
+import { StatesAsOf } from './shared/state-as-of';
 
 /** The read side of the API: one folder per query, all served from the projector's read models. */
 @Module({
@@ -38,12 +39,15 @@ import { ProgramVisibility } from './shared/program-visibility';
     readModelsProvider,
     ProjectionPositions,
     ProgramVisibility,
+    StatesAsOf,
     { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
     ListProgramsHandler,
     GetProgramOverviewHandler,
+    GetProgramOverviewAsOfHandler,
     ListParticipantsHandler,
     ListPairsHandler,
     GetPairHandler,
+    GetPairAsOfHandler,
     ListSessionsHandler,
     GetProgramKpisHandler,
     ListMyPairsHandler,

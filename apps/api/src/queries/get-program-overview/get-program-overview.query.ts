@@ -4,11 +4,13 @@ import { PairRow, ProgramOverviewRow } from '@flipside/read-models';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../identity/actor';
 import { READ_MODELS } from '../../read-your-writes/read-models.provider';
-import { HEALTH_SQL, today } from '../shared/pair-health';
+import { PairHealthCounts, pairHealthCounts, today } from '../shared/pair-health';
 import { ProgramVisibility } from '../shared/program-visibility';
+import { AnswerAsOf, AsOf, StatesAsOf } from '../shared/state-as-of';
 import { average, ratio } from '../shared/views';
 
-export function programOverview(row: ProgramOverviewRow, health: { onTrack: number; needsCheckIn: number; stalled: number }) {
+/** The overview from its rows, live or as of T; health counts come from `pairHealthCounts` on both paths. */
+export function programOverview(row: ProgramOverviewRow, health: PairHealthCounts) {
   return {
     programId: row.programId,
     name: row.name,
@@ -61,14 +63,31 @@ export class GetProgramOverviewHandler implements IQueryHandler<GetProgramOvervi
 
   async execute({ programId, actor }: GetProgramOverviewQuery) {
     const program = await this.visibility.program(programId, actor);
-    const counts = await this.dataSource
-      .getRepository(PairRow)
-      .createQueryBuilder('pair')
-      .select(`count(*) FILTER (WHERE ${HEALTH_SQL['on-track']})::int`, 'onTrack')
-      .addSelect(`count(*) FILTER (WHERE ${HEALTH_SQL['needs-check-in']})::int`, 'needsCheckIn')
-      .addSelect(`count(*) FILTER (WHERE ${HEALTH_SQL.stalled})::int`, 'stalled')
-      .where('pair.programId = :programId AND pair.status = :active', { programId, active: 'active', today: today() })
-      .getRawOne<{ onTrack: number; needsCheckIn: number; stalled: number }>();
-    return programOverview(program, counts ?? { onTrack: 0, needsCheckIn: 0, stalled: 0 });
+    const running = await this.dataSource.getRepository(PairRow).find({
+      select: { pairId: true, status: true, pairedOn: true, lastCadenceSessionOn: true, sessionEveryDays: true },
+      where: { programId, status: 'active' },
+    });
+    return programOverview(program, pairHealthCounts(running, today()));
+  }
+}
+
+export class GetProgramOverviewAsOfQuery extends Query<AnswerAsOf<ReturnType<typeof programOverview>>> {
+  constructor(
+    readonly programId: string,
+    readonly asOf: AsOf,
+    readonly actor: Actor,
+  ) {
+    super();
+  }
+}
+
+/** The overview as it stood at T: the same rows and the same shaping as the live answer, rebuilt from the events. */
+@QueryHandler(GetProgramOverviewAsOfQuery)
+export class GetProgramOverviewAsOfHandler implements IQueryHandler<GetProgramOverviewAsOfQuery> {
+  constructor(private readonly states: StatesAsOf) {}
+
+  async execute({ programId, asOf, actor }: GetProgramOverviewAsOfQuery) {
+    const state = await this.states.visibleTo(programId, asOf, actor);
+    return { answer: programOverview(state.program, pairHealthCounts(state.rows.pairs.all(), state.today)), position: state.position };
   }
 }

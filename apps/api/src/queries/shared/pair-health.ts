@@ -25,7 +25,25 @@ export function pairHealth(
   return 'stalled';
 }
 
-/** The same rule in SQL over the pairs table (alias `pair`), with today as parameter :today. */
+export interface PairHealthCounts {
+  onTrack: number;
+  needsCheckIn: number;
+  stalled: number;
+}
+
+/** A program's running pairs by health: the one count both the live and the as-of overview use. */
+export function pairHealthCounts(pairs: Iterable<Parameters<typeof pairHealth>[0]>, today: string): PairHealthCounts {
+  const counts: PairHealthCounts = { onTrack: 0, needsCheckIn: 0, stalled: 0 };
+  for (const pair of pairs) {
+    const health = pairHealth(pair, today);
+    if (health === 'on-track') counts.onTrack++;
+    else if (health === 'needs-check-in') counts.needsCheckIn++;
+    else if (health === 'stalled') counts.stalled++;
+  }
+  return counts;
+}
+
+/** The same rule in SQL over the pairs table (alias `pair`), with today as parameter :today, to filter lists by health. */
 const DAYS_SQL = `(CAST(:today AS date) - CAST(COALESCE(pair.last_cadence_session_on, pair.paired_on) AS date))`;
 export const HEALTH_SQL: Record<PairHealth, string> = {
   'on-track': `pair.status = 'active' AND ${DAYS_SQL} <= pair.session_every_days`,
@@ -33,5 +51,8 @@ export const HEALTH_SQL: Record<PairHealth, string> = {
   stalled: `pair.status = 'active' AND ${DAYS_SQL} > 2 * pair.session_every_days`,
 };
 
+/** The UTC calendar day of a moment; health is judged on it. */
+export const dayOf = (moment: Date) => moment.toISOString().slice(0, 10);
+
 /** Today's UTC calendar day: the query side may read the clock. */
-export const today = () => new Date().toISOString().slice(0, 10);
+export const today = () => dayOf(new Date());

@@ -18,13 +18,9 @@ export class ProgramVisibility {
 
   async program(programId: string, actor: Actor): Promise<ProgramOverviewRow> {
     const program = await this.dataSource.getRepository(ProgramOverviewRow).findOneBy({ programId });
-    if (!program || program.organizationId !== actor.organizationId) throw notFound(programId);
-    if (isStaff(actor)) return program;
-    if (actor.roles.includes('participant')) {
-      const enrolled = await this.dataSource.getRepository(ParticipantRow).existsBy({ participantId: actor.id, programId });
-      if (enrolled) return program;
-    }
-    throw notFound(programId);
+    return visibleProgram(programId, program, actor, () =>
+      this.dataSource.getRepository(ParticipantRow).existsBy({ participantId: actor.id, programId }),
+    );
   }
 
   /** Staff only: participants, sessions and KPIs of a whole program are not for its participants. */
@@ -33,6 +29,22 @@ export class ProgramVisibility {
     if (!isStaff(actor)) throw problems.forbidden('Only administrators, analysts and auditors see this for a whole program');
     return program;
   }
+}
+
+/**
+ * The program if the actor may see it, else the 404 that says it does not exist: the one rule for live answers
+ * (rows from the read models) and as-of answers (rows rebuilt from the events). `enrolled` is asked only of participants.
+ */
+export async function visibleProgram<Program extends { organizationId: string }>(
+  programId: string,
+  program: Program | null | undefined,
+  actor: Actor,
+  enrolled: () => boolean | Promise<boolean>,
+): Promise<Program> {
+  if (!program || program.organizationId !== actor.organizationId) throw notFound(programId);
+  if (isStaff(actor)) return program;
+  if (actor.roles.includes('participant') && (await enrolled())) return program;
+  throw notFound(programId);
 }
 
 const notFound = (programId: string) => problems.notFound(`Program ${programId} was not found`, 'program-not-found');

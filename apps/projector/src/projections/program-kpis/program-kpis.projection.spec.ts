@@ -1,6 +1,6 @@
 import { GivenEvents, ReadModelDatabase, startReadModelDatabase } from '../../../test/support/read-model-database';
 import { programScript } from '../../../test/support/program-script';
-import { weekStartOf } from '../event-fields';
+import { weekStartOf } from '@flipside/read-models';
 import { ProgramKpisProjection } from './program-kpis.projection';
 
 describe('Program KPI projection: given events, expected rows', () => {

@@ -1,7 +1,7 @@
 import { LIMITS } from '@flipside/domain';
 import { RecordedEvent } from '@flipside/event-store';
+import { EventFields, weekStartOf } from '@flipside/read-models';
 import { EntityManager } from 'typeorm';
-import { EventFields, weekStartOf } from '../event-fields';
 import { Projection, UnappliableEventError } from '../projection';
 
 interface WeekDelta {

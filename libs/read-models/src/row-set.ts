@@ -3,7 +3,7 @@ import { EntityManager, EntityTarget, In, ObjectLiteral } from 'typeorm';
 /**
  * The rows of one read-model table that a batch touches: loaded once by key, changed in memory by every event
  * of the batch, and written back with one upsert. This is what lets a batch of a thousand events
- * cost a handful of statements.
+ * cost a handful of statements. Without load and flush it is a read model held in memory only.
  */
 export class RowSet<Row extends ObjectLiteral> {
   private readonly rows = new Map<string, Row>();
@@ -21,6 +21,16 @@ export class RowSet<Row extends ObjectLiteral> {
     if (missing.length === 0) return;
     const found = await db.getRepository(this.entity).findBy({ [this.key]: In(missing) } as never);
     for (const row of found) this.rows.set(row[this.key] as string, row);
+  }
+
+  /** The row, or undefined when no event created it and no load found it. */
+  find(key: string): Row | undefined {
+    return this.rows.get(key);
+  }
+
+  /** Every row held, in the order they were loaded or added. */
+  all(): Row[] {
+    return [...this.rows.values()];
   }
 
   get(key: string): Row {
