@@ -10,9 +10,13 @@ export const CHAIN_ALGORITHM = 'sha256-jcs-v1';
 /** What the first chained event of a stream links to. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Fields whose text nobody outside the pair may read: they enter the chain as a keyed seal, never as text. */
+/**
+ * Fields whose text not every reader of a program's history may read (confidential notes: the pair's alone;
+ * feedback comments: admins' only): they enter the chain as a keyed seal, never as text.
+ */
 export const CONFIDENTIAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   SessionHeld: ['confidentialNotes'],
+  FeedbackGiven: ['comment'],
 };
 
 export interface ChainLink {

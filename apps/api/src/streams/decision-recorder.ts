@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { Seal } from '@flipside/audit';
 import { Decider, RuleViolation } from '@flipside/domain';
 import {
   EVENT_STORE,
@@ -12,6 +13,7 @@ import {
 import { problems } from '../http/problem';
 import { CommandContext } from './command-context';
 import { DomainEventLike, envelope } from './event-envelope';
+import { SEAL } from './seal-key.provider';
 import { StreamQueue } from './stream-queue';
 import { StreamState, StreamStates } from './stream-states';
 
@@ -34,6 +36,8 @@ export interface Decision<C> {
 export interface RecordRequest<C, E, S, X = undefined> {
   readonly decider: Decider<C, E, S>;
   readonly streamName: string;
+  /** The use case deciding, e.g. 'LogSession': recorded in every event's metadata. */
+  readonly command: string;
   readonly context: CommandContext;
   /** The id the response names. */
   readonly id: string;
@@ -82,6 +86,7 @@ export class DecisionRecorder {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly states: StreamStates,
+    @Inject(SEAL) private readonly seal: Seal,
   ) {}
 
   record<C, E extends DomainEventLike, S, X>(request: RecordRequest<C, E, S, X>): Promise<CommandOutcome> {
@@ -123,16 +128,21 @@ export class DecisionRecorder {
         throw violationProblem(decided.violation);
       }
       const expected = current.revision < 0n ? 'no_stream' : current.revision;
+      // Hashed here, before the append, so both stores keep the same chain; a conflict decides and hashes again.
+      const { events, headHash } = envelope(
+        decided.events,
+        { context, command: request.command, organizationId: decision.organizationId, commandFingerprint: fingerprint },
+        { streamName, revision: current.revision + 1n, previousHash: current.headHash, seal: this.seal },
+      );
       try {
-        const result = await this.store.append(
-          streamName,
-          envelope(decided.events, context, decision.organizationId, fingerprint),
-          expected,
-        );
-        this.states.advance(decider, streamName, current, decided.events, result.nextExpectedRevision, result.position, fingerprint);
+        const result = await this.store.append(streamName, events, expected);
+        const appended = { revision: result.nextExpectedRevision, position: result.position, headHash };
+        this.states.advance(decider, streamName, current, decided.events, appended, fingerprint);
         return this.outcome(request.id, result.nextExpectedRevision, result.position, true);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
+        // The store ends before the state held here: events were removed behind our back, so fold it afresh.
+        if (error.actual === 'no_stream' || error.actual < current.revision) this.states.forget(streamName);
         if (context.ifMatch !== undefined) throw problems.stale(context.ifMatch.toString(), describeRevision(error.actual));
         if (attempt >= MAX_ATTEMPTS) {
           throw problems.busy(`${streamName} changed ${MAX_ATTEMPTS} times while this command was being decided`);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Seal, linkHash, sealData } from '@flipside/audit';
 import { EVENT_SCHEMA_VERSION } from '@flipside/domain';
 import { EventToAppend, JsonObject } from '@flipside/event-store';
 import { CommandContext } from './command-context';
@@ -8,13 +9,15 @@ export interface DomainEventLike {
   readonly data: object;
 }
 
-/** Stored metadata every event carries, so auditors can tell who did what, when, and why. */
-export interface EventMetadata extends JsonObject {
+/** What the write path records about every event besides its chain link. */
+export interface DecidedMetadata extends JsonObject {
   eventId: string;
   schemaVersion: number;
   occurredAt: string;
   organizationId: string;
   actor: { id: string; roles: string[] };
+  /** The use case that decided the event, e.g. 'LogSession'. */
+  command: string;
   correlationId: string;
   causationId: string;
   idempotencyKey?: string;
@@ -22,25 +25,61 @@ export interface EventMetadata extends JsonObject {
   commandFingerprint?: string;
 }
 
+/** Stored metadata every event carries, so auditors can tell who did what, when, and why, and that nobody changed it. */
+export interface EventMetadata extends DecidedMetadata {
+  /** The event's link in its stream's hash chain (linkHash in @flipside/audit). */
+  hash: string;
+}
+
+/** Who decided the events, and for which organization. */
+export interface EventOrigin {
+  readonly context: CommandContext;
+  readonly command: string;
+  readonly organizationId: string;
+  readonly commandFingerprint?: string;
+}
+
+/** Where the new events join their stream's chain: the revision of the first one, and the hash it links to. */
+export interface ChainEnd {
+  readonly streamName: string;
+  readonly revision: bigint;
+  readonly previousHash: string;
+  readonly seal: Seal;
+}
+
+/** The events ready to append, each chained to the one before; `headHash` is the last one's hash. */
 export function envelope(
   events: readonly DomainEventLike[],
-  context: CommandContext,
-  organizationId: string,
-  commandFingerprint?: string,
-): EventToAppend[] {
-  return events.map((event) => {
+  { context, command, organizationId, commandFingerprint }: EventOrigin,
+  chain: ChainEnd,
+): { events: EventToAppend[]; headHash: string } {
+  let previousHash = chain.previousHash;
+  const enveloped = events.map((event, index) => {
     const eventId = randomUUID();
-    const metadata: EventMetadata = {
+    const data = event.data as JsonObject;
+    const metadata: DecidedMetadata = {
       eventId,
       schemaVersion: EVENT_SCHEMA_VERSION,
       occurredAt: context.now,
       organizationId,
       actor: { id: context.actor.id, roles: [...context.actor.roles] },
+      command,
       correlationId: context.correlationId,
       causationId: context.causationId,
       ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
       ...(commandFingerprint ? { commandFingerprint } : {}),
     };
-    return { id: eventId, type: event.type, data: event.data as JsonObject, metadata };
+    const hash = linkHash({
+      previousHash,
+      streamName: chain.streamName,
+      revision: chain.revision + BigInt(index),
+      type: event.type,
+      data: sealData(event.type, eventId, data, chain.seal),
+      metadata,
+    });
+    previousHash = hash;
+    const stored: EventMetadata = { ...metadata, hash };
+    return { id: eventId, type: event.type, data, metadata: stored };
   });
+  return { events: enveloped, headHash: previousHash };
 }

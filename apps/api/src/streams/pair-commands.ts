@@ -37,6 +37,7 @@ export class PairCommands {
     return this.recorder.record({
       decider: pairDecider,
       streamName: pairStreamName(pairId),
+      command: type,
       context,
       id: options.id,
       replayable: options.replayable,

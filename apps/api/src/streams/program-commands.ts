@@ -21,6 +21,7 @@ export class ProgramCommands {
     return this.recorder.record({
       decider: programDecider,
       streamName: programStreamName(programId),
+      command: type,
       context,
       id: options.id,
       replayable: options.replayable,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { GENESIS_HASH, headHashOf } from '@flipside/audit';
 import { Decider } from '@flipside/domain';
 import { EVENT_STORE, EventStore, Position, RecordedEvent, StreamNotFoundError } from '@flipside/event-store';
 
@@ -6,6 +7,8 @@ import { EVENT_STORE, EventStore, Position, RecordedEvent, StreamNotFoundError }
 export interface StreamState<S> {
   readonly state: S;
   readonly revision: bigint;
+  /** The hash of the event at `revision` (GENESIS_HASH for none, or an event written before hashing): what the next one links to. */
+  readonly headHash: string;
   /** Results of earlier fingerprinted commands on this stream, for replaying repeated creations. */
   readonly recorded: ReadonlyMap<string, { revision: bigint; position: Position }>;
 }
@@ -32,7 +35,7 @@ export class StreamStates {
       if (!(error instanceof StreamNotFoundError)) throw error;
       events = [];
     }
-    const base: StreamState<S> = cached ?? { state: decider.initialState, revision: -1n, recorded: new Map() };
+    const base: StreamState<S> = cached ?? { state: decider.initialState, revision: -1n, headHash: GENESIS_HASH, recorded: new Map() };
     if (events.length === 0) return base;
     const loaded = this.fold(decider, base, events);
     this.remember(streamName, loaded);
@@ -47,21 +50,26 @@ export class StreamStates {
     return this.cache.get(streamName) as StreamState<S> | undefined;
   }
 
-  /** After a successful append: the new state is known without reading it back. */
+  /** After a successful append: the new state, and its head hash, are known without reading them back. */
   advance<C, E, S>(
     decider: Decider<C, E, S>,
     streamName: string,
     before: StreamState<S>,
     events: readonly E[],
-    revision: bigint,
-    position: Position,
+    appended: { revision: bigint; position: Position; headHash: string },
     fingerprint?: string,
   ): void {
+    const { revision, position, headHash } = appended;
     const recorded = new Map(before.recorded);
     if (fingerprint) recorded.set(fingerprint, { revision, position });
     const state = events.reduce((current, event) => decider.evolve(current, event), before.state);
     const current = this.cache.get(streamName);
-    if (!current || current.revision < revision) this.remember(streamName, { state, revision, recorded });
+    if (!current || current.revision < revision) this.remember(streamName, { state, revision, headHash, recorded });
+  }
+
+  /** Drops the held state: the store no longer has what it was built from (e.g. events removed), so fold afresh. */
+  forget(streamName: string): void {
+    this.cache.delete(streamName);
   }
 
   private fold<C, E, S>(decider: Decider<C, E, S>, base: StreamState<S>, events: RecordedEvent[]): StreamState<S> {
@@ -75,7 +83,8 @@ export class StreamStates {
         recorded.set(fingerprint, { revision: event.revision, position: event.position });
       }
     }
-    return { state, revision: events[events.length - 1].revision, recorded };
+    const last = events[events.length - 1];
+    return { state, revision: last.revision, headHash: headHashOf(last), recorded };
   }
 
   private remember(streamName: string, state: StreamState<unknown>): void {

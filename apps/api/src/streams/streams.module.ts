@@ -5,13 +5,14 @@ import { eventStoreProvider } from './event-store.provider';
 import { PairCommands } from './pair-commands';
 import { ProgramAccess } from './program-access';
 import { ProgramCommands } from './program-commands';
+import { SEAL, SEAL_KEY, sealKeyProviders } from './seal-key.provider';
 import { StreamStates } from './stream-states';
 
-/** The write path shared by every use case: event store, state loading, deciding and appending. */
+/** The write path shared by every use case: event store, seal key, state loading, deciding, chaining and appending. */
 @Global()
 @Module({
-  providers: [eventStoreProvider, StreamStates, DecisionRecorder, ProgramAccess, ProgramCommands, PairCommands],
-  exports: [EVENT_STORE, StreamStates, DecisionRecorder, ProgramAccess, ProgramCommands, PairCommands],
+  providers: [eventStoreProvider, ...sealKeyProviders, StreamStates, DecisionRecorder, ProgramAccess, ProgramCommands, PairCommands],
+  exports: [EVENT_STORE, SEAL_KEY, SEAL, StreamStates, DecisionRecorder, ProgramAccess, ProgramCommands, PairCommands],
 })
 export class StreamsModule implements OnApplicationShutdown {
   constructor(

@@ -40,6 +40,9 @@ export function comparePairs(a: LoggedEvent, commit: bigint, prepare: bigint): n
   return 0;
 }
 
+// From the last event, not the length: a stream tampered with in a test may have a gap.
+const lastRevisionOf = (stream: readonly LoggedEvent[]): bigint => stream[stream.length - 1]?.revision ?? -1n;
+
 export class DoubleLog {
   /** $all, in commit order. */
   readonly all: LoggedEvent[] = [];
@@ -59,7 +62,7 @@ export class DoubleLog {
   /** EventStoreDB's commit check, as the client sees it: expectation first, then the replay (idempotency) rules. */
   append(streamName: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): AppendOutcome {
     const stream = this.streams.get(streamName) ?? [];
-    const current = BigInt(stream.length) - 1n;
+    const current = lastRevisionOf(stream);
     const refused: AppendOutcome = { kind: 'wrong_expected_version', current: current < 0n ? 'no_stream' : current };
     const replayOf = (last: LoggedEvent): AppendOutcome => ({ kind: 'written', lastRevision: last.revision, last });
 
@@ -82,6 +85,19 @@ export class DoubleLog {
       if (stored?.id !== event.id) return refused;
     }
     return replayOf(stream[Number(expectedRevision) + events.length]);
+  }
+
+  /**
+   * TEST ONLY, no EventStoreDB API: changes a stream behind the clients' backs, as someone editing the server's
+   * files could, for tamper-evidence tests. `change` answers what the stream holds afterwards (events edited,
+   * dropped, or given other revisions); each event keeps its place in $all.
+   */
+  tamperForTest(streamName: string, change: (events: readonly LoggedEvent[]) => LoggedEvent[]): void {
+    const byRevision = (a: LoggedEvent, b: LoggedEvent) => (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0);
+    const tampered = [...change(this.streams.get(streamName) ?? [])].sort(byRevision);
+    this.streams.set(streamName, tampered);
+    const others = this.all.filter((event) => event.streamName !== streamName);
+    this.all.splice(0, this.all.length, ...[...others, ...tampered].sort((a, b) => comparePairs(a, b.commit, b.prepare)));
   }
 
   /** Writes events with no expectation (system streams the server itself writes). */
@@ -110,7 +126,7 @@ export class DoubleLog {
       (event, offset): LoggedEvent => ({
         ...event,
         streamName,
-        revision: BigInt(stream.length + offset),
+        revision: lastRevisionOf(stream) + 1n + BigInt(offset),
         commit,
         prepare: prepares[offset],
         createdTicks,

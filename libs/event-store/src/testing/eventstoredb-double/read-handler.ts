@@ -64,7 +64,7 @@ export class ReadHandler {
     }
     let from = 0;
     if (options.hasEnd()) from = events.length;
-    else if (options.hasRevision()) from = Number(BigInt(options.getRevision()));
+    else if (options.hasRevision()) from = indexOfRevision(events, BigInt(options.getRevision()));
     for (const event of events.slice(from, from + count)) call.write(readEventMessage(event, true));
     call.end();
   }
@@ -175,4 +175,12 @@ function filterOf(options: ReadReq.Options.FilterOptions | undefined): EventFilt
   }
   const prefixes = expression.getPrefixList();
   return (event) => prefixes.some((prefix) => subjectOf(event).startsWith(prefix));
+}
+
+/** Where a read from `revision` starts: the index equals the revision, except in a stream a test tampered with. */
+function indexOfRevision(events: readonly LoggedEvent[], revision: bigint): number {
+  const index = Number(revision);
+  if (events[index]?.revision === revision) return index;
+  if ((events[events.length - 1]?.revision ?? -1n) < revision) return events.length;
+  return events.findIndex((event) => event.revision >= revision);
 }
