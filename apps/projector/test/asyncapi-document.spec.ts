@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TOPIC } from '../src/publishing/publishing.settings';
 import { PUBLISHED_TYPES } from '../src/publishing/integration-events/integration-event';
+import { AUDIT_ANCHORED_TYPE, toAnchorMessage } from '../src/audit-anchors/anchor-message';
+import { DEFAULT_ANCHOR_TOPIC } from '../src/audit-anchors/anchor-settings';
 import { ASYNCAPI_DOCUMENT, IntegrationContract } from './support/integration-contract';
 
 const SCHEMA_FOLDER = join(__dirname, '../../../docs/schemas/integration');
@@ -17,8 +19,39 @@ describe('docs/asyncapi.yaml, the written-down Kafka contract', () => {
     expect(contract.channelAddress).toBe(DEFAULT_TOPIC);
   });
 
-  it('describes every type the publisher produces', () => {
-    expect(contract.types.sort()).toEqual(Object.values(PUBLISHED_TYPES).sort());
+  it('describes every type the projector produces: the integration events and the audit anchor', () => {
+    expect(contract.types.sort()).toEqual([...Object.values(PUBLISHED_TYPES), AUDIT_ANCHORED_TYPE].sort());
+  });
+
+  it('puts audit anchors on a topic of their own, named as the projector names it', () => {
+    expect(contract.typesOn(DEFAULT_TOPIC).sort()).toEqual(Object.values(PUBLISHED_TYPES).sort());
+    expect(contract.typesOn(DEFAULT_ANCHOR_TOPIC)).toEqual([AUDIT_ANCHORED_TYPE]);
+    expect(readFileSync(ASYNCAPI_DOCUMENT, 'utf8')).toContain(`$ref: './schemas/audit/anchored.v1.json'`);
+  });
+
+  it('checks anchor records against the anchor schema: what the processor sends keeps it, a broken record does not', () => {
+    const anchor = {
+      anchorId: 7,
+      position: '1042/17',
+      digest: 'a'.repeat(64),
+      streams: 3,
+      anchoredAt: '2025-03-05T09:35:00.000Z',
+      heads: [{ stream: 'program-p1', revision: '4', hash: 'b'.repeat(64) }],
+    };
+    const record = toAnchorMessage(anchor);
+    expect(contract.violations(record)).toEqual([]);
+    contract.assertKeptBy([record]);
+    const broken = (change: (data: Record<string, unknown>) => void, headers: Record<string, string> = {}, key = record.key) => {
+      const data = JSON.parse(record.value);
+      change(data);
+      return contract.violations({ key, value: JSON.stringify(data), headers: { ...record.headers, ...headers } });
+    };
+    expect(broken((data) => (data.digest = 'not-a-digest'))).not.toEqual([]);
+    expect(broken((data) => delete data.heads)).not.toEqual([]);
+    expect(broken((data) => (data.heads = [{ stream: 'program-p1', revision: 4, hash: 'b'.repeat(64) }]))).not.toEqual([]);
+    expect(broken((data) => (data.confidentialNotes = 'x'))).not.toEqual([]);
+    expect(broken(() => undefined, { ce_source: '/organizations/acme/programs/p1' })).not.toEqual([]);
+    expect(broken(() => undefined, {}, 'p1')).not.toEqual([]);
   });
 
   it('has examples that keep its own schemas', () => {

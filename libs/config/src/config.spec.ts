@@ -65,6 +65,16 @@ describe('Configuration', () => {
     ]);
   });
 
+  it('anchors the audit trail every 300 s by default, or every AUDIT_ANCHOR_EVERY_SECONDS above zero', () => {
+    expect(loadConfig({ JWT_SECRET: secret }).auditAnchorEverySeconds).toBe(300);
+    expect(loadConfig({ JWT_SECRET: secret, AUDIT_ANCHOR_EVERY_SECONDS: '0.5' }).auditAnchorEverySeconds).toBe(0.5);
+    for (const wrong of ['0', '-5', 'hourly', 'Infinity']) {
+      expect(problemsOf({ JWT_SECRET: secret, AUDIT_ANCHOR_EVERY_SECONDS: wrong })).toEqual([
+        expect.stringMatching(/^AUDIT_ANCHOR_EVERY_SECONDS must be a number of seconds above 0/),
+      ]);
+    }
+  });
+
   it('splits the broker list', () => {
     expect(loadConfig({ JWT_SECRET: secret, KAFKA_BROKERS: 'a:9092, b:9093' }).kafkaBrokers).toEqual(['a:9092', 'b:9093']);
   });

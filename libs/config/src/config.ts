@@ -30,6 +30,8 @@ export interface FlipsideConfig {
   readonly projectorPort: number;
   /** The projector is unready while a projection's oldest unapplied event is older than this. */
   readonly projectorReadyMaxLagSeconds: number;
+  /** The projector anchors the stream heads at most this often, and only when a head changed. */
+  readonly auditAnchorEverySeconds: number;
 }
 
 export class ConfigurationError extends Error {
@@ -144,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: { jwt: b
     port: port('PORT', env.PORT, 3000, problems),
     projectorPort: port('PROJECTOR_PORT', env.PROJECTOR_PORT, 3001, problems),
     projectorReadyMaxLagSeconds: positiveSeconds('PROJECTOR_READY_MAX_LAG_SECONDS', env.PROJECTOR_READY_MAX_LAG_SECONDS, 30, problems),
+    auditAnchorEverySeconds: positiveSeconds('AUDIT_ANCHOR_EVERY_SECONDS', env.AUDIT_ANCHOR_EVERY_SECONDS, 300, problems),
     databaseUrl,
     eventStore: eventStore as FlipsideConfig['eventStore'],
     eventStoreUrl,

@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { PublishingStatus, PublishingStatusSnapshot } from '../publishing/publishing-status';
+import { AnchorStatus, AnchorStatusSnapshot } from '../audit-anchors/anchor-status';
 import { EventStoreReach } from '../projections/event-store-reach';
 import { EVENT_STORE_REACH, PROJECTION_STATUSES, PROJECTOR_SETTINGS, ProjectorSettings } from '../projections/projector-settings';
 import { ProjectionStatus } from '../projections/projection-status';
@@ -13,7 +14,7 @@ import { OperatorAccess } from './operator-access';
  * The projector's small HTTP port:
  *   GET /health/live  200 while the process runs
  *   GET /health       200 when the event store answers and every projection is live within the lag bound (or
- *                     standing by), else 503
+ *                     standing by), else 503; its details include the Kafka publisher and the audit anchors
  *   GET /metrics      Prometheus text format
  * With METRICS_TOKEN set (see OperatorAccess), /metrics and the details of /health need the token: without an
  * Authorization header /health answers only its status, with a wrong one 401.
@@ -23,6 +24,7 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly logger = new Logger('Health');
   private server?: Server;
   private publishing?: PublishingStatus | null;
+  private anchors?: AnchorStatus | null;
   private readonly access: OperatorAccess;
 
   constructor(
@@ -67,6 +69,18 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
     return this.publishing?.snapshot();
   }
 
+  /** The audit anchor processor's status when the audit-anchors module runs in this process. */
+  private anchorStatus(): AnchorStatusSnapshot | undefined {
+    if (this.anchors === undefined) {
+      try {
+        this.anchors = this.modules.get(AnchorStatus, { strict: false });
+      } catch {
+        this.anchors = null;
+      }
+    }
+    return this.anchors?.snapshot();
+  }
+
   health() {
     const projections = this.statuses.map((status) => status.snapshot());
     const ready = this.reach.reachable && this.statuses.every((status) => status.ready(this.settings.readyMaxLagSeconds));
@@ -76,6 +90,7 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
       eventStore: this.reach.snapshot(),
       projections,
       publishing: this.publishingStatus() ?? null,
+      auditAnchors: this.anchorStatus() ?? null,
     };
   }
 
@@ -92,7 +107,7 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
       const body = caller === 'operator' ? health : { status: health.status };
       return this.send(response, health.status === 'ready' ? 200 : 503, 'application/json', JSON.stringify(body));
     }
-    this.send(response, 200, 'text/plain; version=0.0.4', metricsText(this.statuses, this.reach, this.publishingStatus()));
+    this.send(response, 200, 'text/plain; version=0.0.4', metricsText(this.statuses, this.reach, this.publishingStatus(), this.anchorStatus()));
   }
 
   private refuse(response: ServerResponse): void {

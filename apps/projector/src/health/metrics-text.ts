@@ -12,6 +12,16 @@ export interface PublishingFigures {
   readonly failedAttempts: number;
 }
 
+/** What /metrics shows of the audit anchor processor. */
+export interface AnchorFigures {
+  readonly state: string;
+  readonly connected: boolean;
+  readonly anchorsWritten: number;
+  readonly anchorsPublished: number;
+  readonly unpublishedAnchors: number;
+  readonly lastAnchor: { readonly anchorId: number; readonly position: string; readonly streams: number; readonly anchoredAt: string } | null;
+}
+
 const STATES = ['starting', 'standby', 'rebuilding', 'catching-up', 'live', 'retrying', 'halted', 'stopped'];
 
 function family(lines: string[], name: string, type: 'counter' | 'gauge' | 'histogram', help: string): void {
@@ -20,7 +30,12 @@ function family(lines: string[], name: string, type: 'counter' | 'gauge' | 'hist
 
 const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
-export function metricsText(statuses: readonly ProjectionStatus[], reach: Pick<EventStoreReach, 'reachable'>, publishing?: PublishingFigures): string {
+export function metricsText(
+  statuses: readonly ProjectionStatus[],
+  reach: Pick<EventStoreReach, 'reachable'>,
+  publishing?: PublishingFigures,
+  anchors?: AnchorFigures,
+): string {
   const lines: string[] = [];
   family(lines, 'flipside_event_store_up', 'gauge', 'One while the last read of the event store got an answer.');
   lines.push(`flipside_event_store_up ${reach.reachable ? 1 : 0}`);
@@ -66,6 +81,28 @@ export function metricsText(statuses: readonly ProjectionStatus[], reach: Pick<E
     lines.push(`flipside_publishing_lag_seconds ${publishing.lagSeconds.toFixed(3)}`);
     family(lines, 'flipside_publishing_connected', 'gauge', 'One while the last exchange with Kafka succeeded.');
     lines.push(`flipside_publishing_connected ${publishing.connected ? 1 : 0}`);
+  }
+  if (anchors) {
+    family(lines, 'flipside_audit_anchors_written_total', 'counter', 'Audit anchors written since the process started.');
+    lines.push(`flipside_audit_anchors_written_total ${anchors.anchorsWritten}`);
+    family(lines, 'flipside_audit_anchors_published_total', 'counter', 'Audit anchors acknowledged by Kafka since the process started.');
+    lines.push(`flipside_audit_anchors_published_total ${anchors.anchorsPublished}`);
+    family(lines, 'flipside_audit_unpublished_anchors', 'gauge', 'Audit anchors written and not yet acknowledged by Kafka.');
+    lines.push(`flipside_audit_unpublished_anchors ${anchors.unpublishedAnchors}`);
+    family(lines, 'flipside_audit_anchor_processor_anchoring', 'gauge', 'One while this instance holds the lease and anchors.');
+    lines.push(`flipside_audit_anchor_processor_anchoring ${anchors.state === 'anchoring' ? 1 : 0}`);
+    const last = anchors.lastAnchor;
+    if (last) {
+      const [commit, prepare] = last.position.split('/');
+      family(lines, 'flipside_audit_last_anchor_id', 'gauge', 'Id of the latest audit anchor.');
+      lines.push(`flipside_audit_last_anchor_id ${last.anchorId}`);
+      family(lines, 'flipside_audit_last_anchor_position', 'gauge', 'Log position of the last event the latest anchor includes (commit and prepare parts).');
+      lines.push(`flipside_audit_last_anchor_position{part="commit"} ${commit}`, `flipside_audit_last_anchor_position{part="prepare"} ${prepare}`);
+      family(lines, 'flipside_audit_last_anchor_streams', 'gauge', 'Streams with a head in the latest anchor.');
+      lines.push(`flipside_audit_last_anchor_streams ${last.streams}`);
+      family(lines, 'flipside_audit_last_anchor_timestamp_seconds', 'gauge', 'When the latest anchor was written (Unix time).');
+      lines.push(`flipside_audit_last_anchor_timestamp_seconds ${(Date.parse(last.anchoredAt) / 1000).toFixed(3)}`);
+    }
   }
   family(lines, 'process_resident_memory_bytes', 'gauge', 'Resident memory of the projector process.');
   lines.push(`process_resident_memory_bytes ${process.memoryUsage.rss()}`);

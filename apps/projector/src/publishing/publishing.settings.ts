@@ -47,7 +47,7 @@ function positiveInteger(
 }
 
 // Kafka's own rule for topic names.
-const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+export const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
 export function loadPublishingSettings(
   env: NodeJS.ProcessEnv = process.env,

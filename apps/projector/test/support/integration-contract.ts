@@ -24,6 +24,8 @@ interface MessageContract {
   readonly headers: ValidateFunction;
   readonly payload: ValidateFunction;
   readonly key: ValidateFunction;
+  /** Mentorship events are keyed by their program; audit anchors by one fixed key. */
+  readonly keyIsProgramId: boolean;
   readonly examples: readonly { headers?: unknown; payload?: unknown }[];
 }
 
@@ -51,6 +53,8 @@ export class IntegrationContract {
   private constructor(
     readonly channelAddress: string,
     private readonly messages: ReadonlyMap<string, MessageContract>,
+    /** Each channel's address and the CloudEvents types it carries. */
+    private readonly channels: ReadonlyMap<string, readonly string[]>,
   ) {}
 
   static async load(): Promise<IntegrationContract> {
@@ -68,24 +72,29 @@ export class IntegrationContract {
       const payloadSchema = message.payload()?.json();
       const keySchema = message.bindings().get('kafka')?.value<{ key?: object }>()?.key;
       if (!headersSchema || !payloadSchema || !keySchema) throw new Error(`Message ${message.id()} lacks headers, payload or key schema`);
-      const headers = withoutParserKeys(headersSchema) as { allOf?: { properties?: { ce_type?: { const?: string } } }[] };
-      const type = headers.allOf?.find((part) => part.properties?.ce_type?.const)?.properties?.ce_type?.const;
-      if (!type) throw new Error(`Message ${message.id()} does not pin ce_type to one value`);
-      messages.set(type, {
+      const headers = withoutParserKeys(headersSchema) as object;
+      const payload = withoutParserKeys(payloadSchema) as { required?: string[] };
+      messages.set(typeOf(message), {
         name: message.name() ?? message.id(),
         headers: ajv.compile(headers),
-        payload: ajv.compile(withoutParserKeys(payloadSchema) as object),
+        payload: ajv.compile(payload),
         key: ajv.compile(withoutParserKeys(keySchema) as object),
+        keyIsProgramId: payload.required?.includes('programId') ?? false,
         examples: message.examples().all().map((example) => ({ headers: example.headers(), payload: example.payload() })),
       });
     }
-    const channel = document.channels().all()[0];
-    return new IntegrationContract(channel.address() ?? '', messages);
+    const channels = new Map(document.channels().all().map((channel) => [channel.address() ?? '', channel.messages().all().map(typeOf)]));
+    return new IntegrationContract([...channels.keys()][0], messages, channels);
   }
 
   /** Every CloudEvents type the document describes. */
   get types(): string[] {
     return [...this.messages.keys()];
+  }
+
+  /** The CloudEvents types on the channel with this address (topic); none for an unknown one. */
+  typesOn(address: string): string[] {
+    return [...(this.channels.get(address) ?? [])];
   }
 
   /** Checks the document's own examples against its schemas. */
@@ -116,7 +125,7 @@ export class IntegrationContract {
       return [...problems, 'value is not JSON'];
     }
     if (!contract.payload(payload)) problems.push(...errorsOf(contract.payload, 'payload'));
-    if ((payload as { programId?: unknown }).programId !== record.key) problems.push('key is not the payload programId');
+    if (contract.keyIsProgramId && (payload as { programId?: unknown }).programId !== record.key) problems.push('key is not the payload programId');
     return problems;
   }
 
@@ -130,6 +139,14 @@ export class IntegrationContract {
       throw new Error(`${broken.length} of ${records.length} records break the contract:\n${first.join('\n')}`);
     }
   }
+}
+
+/** The one CloudEvents type a message's header schema pins ce_type to. */
+function typeOf(message: { id(): string; headers(): { json(): unknown } | undefined }): string {
+  const headers = withoutParserKeys(message.headers()?.json()) as { allOf?: { properties?: { ce_type?: { const?: string } } }[] } | undefined;
+  const type = headers?.allOf?.find((part) => part.properties?.ce_type?.const)?.properties?.ce_type?.const;
+  if (!type) throw new Error(`Message ${message.id()} does not pin ce_type to one value`);
+  return type;
 }
 
 /** Parses the record with the CloudEvents SDK's Kafka binding and checks what it reads back. */

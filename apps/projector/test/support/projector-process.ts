@@ -17,8 +17,9 @@ export class ProjectorProcess {
   private constructor(
     readonly name: string,
     env: Record<string, string>,
+    entry: string,
   ) {
-    this.child = spawn(process.execPath, ['-r', REGISTER, MAIN], {
+    this.child = spawn(process.execPath, ['-r', REGISTER, entry], {
       // Port 0: the projector's health port on any free port, so several processes can run side by side.
       env: { ...process.env, PROJECTOR_PORT: '0', ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,8 +33,9 @@ export class ProjectorProcess {
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  static start(name: string, env: Record<string, string>): ProjectorProcess {
-    return new ProjectorProcess(name, env);
+  /** `entry`: another TypeScript entry point than the projector's main (e.g. one module of it). */
+  static start(name: string, env: Record<string, string>, entry = MAIN): ProjectorProcess {
+    return new ProjectorProcess(name, env, entry);
   }
 
   get pid(): number {

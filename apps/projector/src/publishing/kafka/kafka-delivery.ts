@@ -8,6 +8,8 @@ export interface KafkaDeliverySettings {
   readonly topic: string;
   readonly partitions: number;
   readonly replicationFactor: number;
+  /** Topic-level settings used when the topic is created (e.g. retention). */
+  readonly topicConfig?: Readonly<Record<string, string>>;
 }
 
 /** How the producer talks to the broker; the benchmark's raw producer uses the very same settings. */
@@ -138,10 +140,11 @@ export class KafkaDelivery {
 
   /** Creates the topic when missing; an existing topic is left as it is (partitions are never changed here). */
   private async ensureTopic(): Promise<void> {
-    const { topic, partitions, replicationFactor } = this.settings;
+    const { topic, partitions, replicationFactor, topicConfig } = this.settings;
     const admin = await this.connectedAdmin();
+    const configEntries = Object.entries(topicConfig ?? {}).map(([name, value]) => ({ name, value }));
     const created = await admin.createTopics({
-      topics: [{ topic, numPartitions: partitions, replicationFactor }],
+      topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries }],
       waitForLeaders: true,
     });
     if (created) {
