@@ -5,14 +5,18 @@
 //      RSS, beside raw INSERTs of the same number of rows through pg;
 //  (c) live lag at R commands/s (default 300): API and projector as child processes; each command is a logged
 //      session, followed at once by a query with X-Min-Position: lag = command accepted → query answered.
-// Options: --events N, --rate N, --seconds N (live phase, default 20), --warmup N (seconds at the same rate before
-// the live phase, not measured; default 5), --no-build, --keep (keep the database),
+//      Each request is counted as served, refused by load shedding (503 `overloaded`, with its latency), rate
+//      limited (429: none expected, limits are off) or a connection failure (no HTTP answer at all).
+// Options: --events N, --rate N, --seconds N (live phase, default 20), --warmup N (seconds before the live phase,
+// not measured, default 5: the rate rises linearly from 0 to R, as traffic does, so clients open their connections
+// at a pace the server accepts; --step starts at the full rate instead), --no-build, --keep (keep the database),
 // --commands-only (live phase without the queries: the command path alone, as a baseline),
 // --profile-dir DIR (write CPU profiles of the live phase's API and projector there).
 import { execSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { SignJWT } from 'jose';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,6 +31,7 @@ const { values: options } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'commands-only': { type: 'boolean', default: false },
+    step: { type: 'boolean', default: false },
     'profile-dir': { type: 'string' },
   },
 });
@@ -35,7 +40,6 @@ ensureDependencies();
 if (!options['no-build']) execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
 const require = createRequire(join(root, 'package.json'));
 const pg = require('pg');
-const jwt = require('jsonwebtoken');
 const { PostgresEventStore } = require(join(root, 'dist/libs/event-store/src/postgres'));
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -180,10 +184,11 @@ async function waitForHttp(url, timeoutMs = 60_000) {
 async function liveLag(baseEnv, rate, seconds) {
   const port = 3900 + Math.floor(Math.random() * 50);
   const healthPort = port + 100;
-  const env = { ...baseEnv, PORT: String(port), PROJECTOR_PORT: String(healthPort) };
+  // Rate limits off: this measures capacity and shedding, not one token's quota (any 429 below is a bug).
+  const env = { ...baseEnv, PORT: String(port), PROJECTOR_PORT: String(healthPort), RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0' };
   const profile = options['profile-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${options['profile-dir']}`] : [];
-  start([...profile, 'dist/apps/api/src/main.js'], env, 'ignore');
-  start([...profile, 'dist/apps/projector/src/main.js'], env, 'ignore');
+  const api = start([...profile, 'dist/apps/api/src/main.js'], env, 'ignore');
+  const projector = start([...profile, 'dist/apps/projector/src/main.js'], env, 'ignore');
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/health/live`);
   await waitForHttp(`http://127.0.0.1:${healthPort}/health/live`);
@@ -191,7 +196,10 @@ async function liveLag(baseEnv, rate, seconds) {
   for (let ready = false; !ready; await sleep(500)) ready = (await fetch(`http://127.0.0.1:${healthPort}/health`)).status === 200;
 
   const org = `bench-${randomUUID().slice(0, 8)}`;
-  const token = jwt.sign({ sub: 'bench-admin', org, roles: ['admin'] }, env.JWT_SECRET, { algorithm: 'HS256', expiresIn: '1h' });
+  const token = await new SignJWT({ sub: 'bench-admin', org, roles: ['admin'] })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(env.JWT_SECRET));
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const post = async (path, body) => {
     const response = await fetch(`${base}${path}`, { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -219,63 +227,138 @@ async function liveLag(baseEnv, rate, seconds) {
     }
   }
 
-  // A fresh process compiles its hot paths in its first seconds; the same load before measuring keeps that out.
-  await drive(Number(options.warmup), { lags: [], commandMs: [], failureKinds: {}, failures: 0 });
-  const measured = { lags: [], commandMs: [], failureKinds: {}, failures: 0 };
-  const { total, started } = await drive(seconds, measured);
-  const { lags, commandMs, failureKinds, failures } = measured;
+  // A fresh process compiles its hot paths in its first seconds; load before measuring keeps that out.
+  const warmup = newTally();
+  await drive(Number(options.warmup), warmup, { ramp: !options.step });
+  const measured = newTally();
+  const cpuBefore = cpuTimes({ api: api.pid, projector: projector.pid });
+  const { total, sendSeconds, elapsedSeconds } = await drive(seconds, measured);
+  const cpu = cpuShares(cpuBefore, cpuTimes({ api: api.pid, projector: projector.pid }));
 
-  /** Sends `rate` commands a second for `forSeconds`, each followed by its read-your-writes query; records into `into`. */
-  async function drive(forSeconds, into) {
-    const total = Math.round(rate * forSeconds);
+  function newTally() {
+    return { lags: [], served: { command: [], query: [] }, refused: { command: [], query: [] }, rateLimited: 0, otherStatuses: {}, connectionFailures: {} };
+  }
+
+  /**
+   * One request, classified: served (2xx), refused by load shedding (503 `overloaded`), rate limited (429), any
+   * other status, or a connection failure (fetch threw: no HTTP answer at all). Answers the response when served.
+   */
+  async function call(kind, url, init, into) {
+    const sent = performance.now();
+    let status;
+    let text;
+    try {
+      const response = await fetch(url, init);
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      const code = error?.cause?.code ?? error?.cause?.message ?? error?.message ?? String(error);
+      into.connectionFailures[code] = (into.connectionFailures[code] ?? 0) + 1;
+      return undefined;
+    }
+    const ms = performance.now() - sent;
+    if (status >= 200 && status < 300) {
+      into.served[kind].push(ms);
+      return { text, answeredAt: sent + ms };
+    }
+    if (status === 503 && text.includes('/problems/overloaded')) into.refused[kind].push(ms);
+    else if (status === 429) into.rateLimited++;
+    else {
+      const slug = /\/problems\/([a-z-]+)/.exec(text)?.[1] ?? 'no-problem-body';
+      const key = `${kind} ${status} ${slug}`;
+      into.otherStatuses[key] = (into.otherStatuses[key] ?? 0) + 1;
+    }
+    return undefined;
+  }
+
+  /**
+   * Sends `rate` commands a second for `forSeconds` (with `ramp`, rising linearly from 0 to `rate`), each followed
+   * by its read-your-writes query; records into `into`.
+   */
+  async function drive(forSeconds, into, { ramp = false } = {}) {
+    const total = Math.round(rate * forSeconds * (ramp ? 0.5 : 1));
     const interval = 1000 / rate;
     const started = performance.now();
     const inFlight = [];
     for (let i = 0; i < total; i++) {
-      const due = started + i * interval;
+      // On a linear ramp the i-th command is due when rate·t²/(2·forSeconds) commands have been sent.
+      const due = started + (ramp ? 1000 * Math.sqrt((2 * forSeconds * i) / rate) : i * interval);
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
       const { programId, pairId } = pairs[i % pairs.length];
       inFlight.push(
         (async () => {
-          const sent = performance.now();
-          try {
-            const command = await fetch(`${base}/v1/programs/${programId}/pairs/${pairId}/sessions`, {
-              method: 'POST',
-              headers,
-              body: JSON.stringify({ heldOn: today, durationMinutes: 45, format: 'video', topics: ['bench'], insights: 'lag', actionItems: [] }),
-            });
-            const accepted = performance.now();
-            into.commandMs.push(accepted - sent);
-            if (command.status !== 201) throw new Error(`command ${command.status}`);
-            const { position } = await command.json();
-            if (options['commands-only']) return;
-            const query = await fetch(`${base}/v1/programs/${programId}/pairs/${pairId}`, { headers: { ...headers, 'X-Min-Position': position } });
-            await query.arrayBuffer();
-            if (query.status !== 200) throw new Error(`query ${query.status}`);
-            into.lags.push(performance.now() - accepted);
-          } catch (error) {
-            into.failures++;
-            const kind = error instanceof Error ? error.message : String(error);
-            into.failureKinds[kind] = (into.failureKinds[kind] ?? 0) + 1;
-          }
+          const command = await call('command', `${base}/v1/programs/${programId}/pairs/${pairId}/sessions`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ heldOn: today, durationMinutes: 45, format: 'video', topics: ['bench'], insights: 'lag', actionItems: [] }),
+          }, into);
+          if (!command || options['commands-only']) return;
+          const { position } = JSON.parse(command.text);
+          const query = await call('query', `${base}/v1/programs/${programId}/pairs/${pairId}`, { headers: { ...headers, 'X-Min-Position': position } }, into);
+          if (query) into.lags.push(query.answeredAt - command.answeredAt);
         })(),
       );
     }
+    const sendSeconds = (performance.now() - started) / 1000;
     await Promise.all(inFlight);
-    return { total, started };
+    return { total, sendSeconds, elapsedSeconds: (performance.now() - started) / 1000 };
   }
-  const elapsed = (performance.now() - started) / 1000;
   const pct = (list, p) => {
     const sorted = [...list].sort((a, b) => a - b);
     return +(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN).toFixed(1);
   };
+  const figures = (list) => ({ count: list.length, p50Ms: pct(list, 50), p99Ms: pct(list, 99), maxMs: pct(list, 100) });
+  const summary = ({ served, refused, rateLimited, connectionFailures }) => ({
+    served: served.command.length + served.query.length,
+    refused503: figures([...refused.command, ...refused.query]),
+    rateLimited429: rateLimited,
+    connectionFailures: Object.values(connectionFailures).reduce((sum, n) => sum + n, 0),
+  });
+  const { lags, served, refused, rateLimited, otherStatuses, connectionFailures } = measured;
+  const allRefused = [...refused.command, ...refused.query];
+  const connectionFailureCount = Object.values(connectionFailures).reduce((sum, n) => sum + n, 0);
+  console.log(
+    `Rate limits off (RATE_LIMIT_PER_MINUTE=0, RATE_LIMIT_PER_ADDRESS_PER_MINUTE=0): ${rateLimited} answers were 429${rateLimited === 0 ? ', as expected' : ': UNEXPECTED'}`,
+  );
   return {
-    rate, seconds, commands: total, achievedRate: Math.round(total / elapsed), measured: lags.length, failures, failureKinds,
-    lagP50Ms: pct(lags, 50), lagP90Ms: pct(lags, 90), lagP99Ms: pct(lags, 99), lagMaxMs: pct(lags, 100),
-    // Baseline: the command's own latency (request sent → accepted), same run.
-    commandP50Ms: pct(commandMs, 50), commandP99Ms: pct(commandMs, 99),
+    rate, seconds, commands: total, sentPerSecond: Math.round(total / sendSeconds), drainedAfterSeconds: +(elapsedSeconds - sendSeconds).toFixed(1),
+    servedCommands: figures(served.command), servedQueries: figures(served.query),
+    refused503: { ...figures(allRefused), commands: refused.command.length, queries: refused.query.length },
+    rateLimited429: rateLimited, connectionFailures: connectionFailureCount, connectionFailureKinds: connectionFailures, otherStatuses,
+    // Lag: command accepted → its read-your-writes query answered, for pairs where both were served.
+    lag: { measured: lags.length, p50Ms: pct(lags, 50), p90Ms: pct(lags, 90), p99Ms: pct(lags, 99), maxMs: pct(lags, 100) },
+    // The machine is shared: how busy each process and the whole machine were while measuring (100% = one core).
+    cpuPercent: cpu,
+    warmup: { seconds: Number(options.warmup), shape: options.step ? 'step' : 'linear ramp', ...summary(warmup) },
   };
+}
+
+/** CPU seconds used so far by each child (from /proc), by this process, and by the whole machine. */
+function cpuTimes(pids) {
+  const ticks = (pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+    } catch {
+      return NaN;
+    }
+  };
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const usage = process.cpuUsage();
+  return {
+    at: performance.now(),
+    processes: { ...Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, ticks(pid)])), benchClient: (usage.user + usage.system) / 1e6 },
+    machineBusy: (user + nice + system + irq + softirq + steal) / 100,
+    machineAll: (user + nice + system + idle + iowait + irq + softirq + steal) / 100,
+  };
+}
+
+function cpuShares(before, after) {
+  const wall = (after.at - before.at) / 1000;
+  const shares = Object.fromEntries(Object.keys(after.processes).map((name) => [name, Math.round(((after.processes[name] - before.processes[name]) / wall) * 100)]));
+  const cores = Math.round((after.machineAll - before.machineAll) / wall);
+  return { ...shares, machine: Math.round(((after.machineBusy - before.machineBusy) / wall) * 100), machineCores: cores };
 }
 
 async function appendChunks(store, stream, events, chunk = 200) {

@@ -8,6 +8,7 @@ import { execSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { SignJWT } from 'jose';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDependencies, root } from './lib/dev-env.mjs';
@@ -25,7 +26,6 @@ if (!options['no-build']) execSync('npm run -s build', { cwd: root, stdio: 'inhe
 const require = createRequire(join(root, 'package.json'));
 const pg = require('pg');
 const autocannon = require('autocannon');
-const jwt = require('jsonwebtoken');
 const { PostgresEventStore } = require(join(root, 'dist/libs/event-store/src/postgres'));
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -140,13 +140,17 @@ try {
   const profile = options['profile-dir'] ? ['--cpu-prof', `--cpu-prof-dir=${options['profile-dir']}`] : [];
   const apiProcess = spawn(process.execPath, [...profile, join(root, 'dist/apps/api/src/main.js')], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: secret, EVENT_STORE: 'postgres' },
+    // Rate limits off: one token at full speed is the load being measured, not abuse to refuse.
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: secret, EVENT_STORE: 'postgres', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitFor(`${base}/docs/openapi.json`);
-    const token = jwt.sign({ sub: 'bench-admin', org: 'bench', roles: ['admin'] }, secret, { expiresIn: '1h' });
+    const token = await new SignJWT({ sub: 'bench-admin', org: 'bench', roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(secret));
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const post = async (path, body) => {
       const response = await fetch(base + path, { method: 'POST', headers, body: body ? JSON.stringify(body) : undefined });

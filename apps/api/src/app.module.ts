@@ -3,7 +3,9 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { FlipsideConfig } from '@flipside/config';
 import { ProblemFilter } from './http/problem.filter';
-import { AuthenticationGuard, JWT_SECRET } from './identity/authentication.guard';
+import { AuthenticationGuard } from './identity/authentication.guard';
+import { TOKEN_VERIFIER } from './identity/identity.tokens';
+import { createTokenVerifier } from './identity/token-verifier';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ProgramsModule } from './programs/programs.module';
 import { ParticipantsModule } from './participants/participants.module';
@@ -12,7 +14,9 @@ import { ObjectivesModule } from './objectives/objectives.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { FeedbackModule } from './feedback/feedback.module';
 import { QueriesModule } from './queries/queries.module';
+import { AuditModule } from './audit/audit.module';
 import { OpenApiModule } from './openapi/openapi.module';
+import { ProtectionModule } from './protection/protection.module';
 import { HealthModule } from './health/health.module';
 import { FLIPSIDE_CONFIG } from './streams/event-store.provider';
 import { StreamsModule } from './streams/streams.module';
@@ -35,15 +39,17 @@ export class AppModule {
         SessionsModule,
         FeedbackModule,
         QueriesModule,
+        AuditModule,
         OpenApiModule,
+        ProtectionModule,
       ],
       providers: [
         { provide: FLIPSIDE_CONFIG, useValue: config },
-        { provide: JWT_SECRET, useValue: config.jwtSecret },
+        { provide: TOKEN_VERIFIER, useFactory: () => createTokenVerifier(config) },
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
-      exports: [FLIPSIDE_CONFIG, JWT_SECRET],
+      exports: [FLIPSIDE_CONFIG, TOKEN_VERIFIER],
     };
   }
 }

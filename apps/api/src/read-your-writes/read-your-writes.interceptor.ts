@@ -5,6 +5,7 @@ import { ProjectionName } from '@flipside/read-models';
 import { Request, Response } from 'express';
 import { Observable } from 'rxjs';
 import { Problem, problems } from '../http/problem';
+import { parkWhile } from '../protection/overload-shedding';
 import { ProjectionPositions } from './projection-positions';
 
 export const MIN_POSITION_HEADER = 'X-Min-Position';
@@ -41,7 +42,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     if (header !== undefined) {
       const min = parsePosition(header);
       if (!min) throw problems.invalidRequest([{ field: MIN_POSITION_HEADER, message: 'must be a position as a command answered it, e.g. "1234/56"' }]);
-      const { reached, position } = await this.positions.waitFor(projections, min, this.waitMs);
+      const { reached, position } = await parkWhile(request, () => this.positions.waitFor(projections, min, this.waitMs));
       if (!reached) throw projectionBehind(header, serializePosition(position), this.waitMs);
       reachedPosition = position;
     } else {
