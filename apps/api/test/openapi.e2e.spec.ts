@@ -452,7 +452,8 @@ function validateOpenApi(documentJson: string): Promise<{ valid: boolean; errors
 describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
   let api: ApiHarness | undefined;
   beforeAll(async () => {
-    api = await startApi();
+    // Rate limits off: the suite sends far more than a minute's quota from one token; 429 is checked on its own app.
+    api = await startApi({ RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0' });
   });
   afterAll(async () => {
     await api?.close();
@@ -540,6 +541,7 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
     getPair: async () => readScenario(),
     listSessions: async () => readScenario(),
     getProgramKpis: async () => readScenario(),
+    verifyProgramIntegrity: async () => ({ params: { programId: (await runningPair(api!)).programId } }),
     listMyPairs: async () => ({ params: {} }),
     giveFeedback: async (example) => {
       const { programId, pairId, mentorId, menteeId } = await runningPair(api!);
@@ -581,7 +583,7 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
           ['Idempotency-Key', 'If-Match', 'X-Correlation-Id'].sort(),
         );
         const statuses = Object.keys(operation.spec.responses as Node);
-        const errors = ['400', '401', '403', '409', '412', '413', '415', '422', '503', ...(pathNames.length > 0 ? ['404'] : [])];
+        const errors = ['400', '401', '403', '408', '409', '412', '413', '415', '422', '429', '503', ...(pathNames.length > 0 ? ['404'] : [])];
         expect(statuses).toEqual(expect.arrayContaining(errors));
         for (const status of statuses.filter((code) => Number(code) >= 400)) {
           const content = deref(operation.spec.responses[status]).content as Node;
@@ -592,6 +594,38 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
         if (operation.spec.requestBody) {
           expect(requestExamples(operation).length).toBeGreaterThan(0);
           expect(requestSchema(operation)).toMatchObject({ type: 'object', additionalProperties: false });
+        }
+      }
+    });
+
+    it('documents on every /v1 route the shared limits: body, rate, load and identity provider', () => {
+      const shared = ['400', '401', '403', '408', '413', '415', '429', '500', '503'];
+      for (const operation of operations.filter((candidate) => candidate.path.startsWith('/v1/'))) {
+        const responses = deref(operation.spec.responses) as Node;
+        expect({ operation: operation.id, statuses: Object.keys(responses) }).toEqual({
+          operation: operation.id,
+          statuses: expect.arrayContaining(shared),
+        });
+        for (const status of shared) {
+          expect({ operation: operation.id, status, content: Object.keys(responses[status].content as Node) }).toEqual({
+            operation: operation.id,
+            status,
+            content: ['application/problem+json'],
+          });
+        }
+        // A refused request says when to retry and which policy ran out; every success says what is left.
+        expect(responses['429'].headers).toMatchObject({
+          'Retry-After': { required: true },
+          RateLimit: { required: true },
+          'RateLimit-Policy': { required: true },
+        });
+        expect(responses['503'].headers).toMatchObject({ 'Retry-After': expect.any(Object) });
+        for (const status of Object.keys(responses).filter((code) => code.startsWith('2'))) {
+          expect({ operation: operation.id, status, headers: Object.keys(responses[status].headers as Node) }).toEqual({
+            operation: operation.id,
+            status,
+            headers: expect.arrayContaining(['RateLimit', 'RateLimit-Policy']),
+          });
         }
       }
     });
@@ -859,6 +893,67 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
       const text = await api.http().post('/v1/programs').set(auth()).set('Content-Type', 'text/plain').send('a program, please');
       expect(text.status).toBe(415);
       expectDocumentedResponse(createProgram(), text);
+    });
+
+    it('400 for text that is not valid, prototype keys, deep nesting and a body that does not decompress', async () => {
+      if (!api) return;
+      const bodies = ['{"name":"a\\u0000b"}', '{"name":"\\ud800"}', '{"__proto__":{"admin":true}}', `{"goals":${'['.repeat(40)}${']'.repeat(40)}}`];
+      for (const body of bodies) {
+        const response = await api.http().post('/v1/programs').set(auth()).set('Content-Type', 'application/json').send(body);
+        expect({ body, status: response.status }).toEqual({ body, status: 400 });
+        expectDocumentedResponse(createProgram(), response);
+      }
+      const corrupt = await api
+        .http()
+        .post('/v1/programs')
+        .set(auth())
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'gzip')
+        .send('this is not gzip');
+      expect(corrupt.status).toBe(400);
+      expectDocumentedResponse(createProgram(), corrupt);
+    });
+
+    it('415 for a charset other than UTF-8 and for a Content-Encoding the API does not decode', async () => {
+      if (!api) return;
+      const latin1 = await api.http().post('/v1/programs').set(auth()).set('Content-Type', 'application/json; charset=latin1').send('{}');
+      expect(latin1.status).toBe(415);
+      expectDocumentedResponse(createProgram(), latin1);
+      const compress = await api
+        .http()
+        .post('/v1/programs')
+        .set(auth())
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'compress')
+        .send(JSON.stringify(examples.program()));
+      expect(compress.status).toBe(415);
+      expectDocumentedResponse(createProgram(), compress);
+    });
+
+    it('429 with Retry-After, RateLimit and RateLimit-Policy once the quota is spent; successes carry RateLimit', async () => {
+      if (!api) return;
+      const limited = (await startApi({ RATE_LIMIT_PER_MINUTE: '2', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0' }))!;
+      try {
+        const token = { Authorization: `Bearer ${limited.token()}` };
+        const created = await limited.http().post('/v1/programs').set(token).send(examples.program());
+        expect(created.status).toBe(201);
+        expect(created.headers['ratelimit-policy']).toBeDefined();
+        expectDocumentedResponse(createProgram(), created);
+        const listed = await limited.http().get('/v1/programs').set(token);
+        expect(listed.status).toBe(200);
+        expect(listed.headers.ratelimit).toBeDefined();
+        expectDocumentedResponse(byId('listPrograms'), listed);
+        for (const [id, send] of [
+          ['createProgram', () => limited.http().post('/v1/programs').set(token).send(examples.program())],
+          ['listPrograms', () => limited.http().get('/v1/programs').set(token)],
+        ] as const) {
+          const refused = await send();
+          expect({ id, status: refused.status }).toEqual({ id, status: 429 });
+          expectDocumentedResponse(byId(id), refused);
+        }
+      } finally {
+        await limited.close();
+      }
     });
 
     it('replays a retry with the same Idempotency-Key; 422 for the same key with another body', async () => {
