@@ -205,12 +205,12 @@ async function listening(api: ApiHarness) {
   };
 }
 
-describe('Overload shedding (API_MAX_CONCURRENT_REQUESTS=2)', () => {
+describe('Overload shedding (API_MAX_CONCURRENT_REQUESTS=2, no queue)', () => {
   let api: ApiHarness | undefined;
   let hold: () => Promise<OpenRequest>;
 
   beforeAll(async () => {
-    api = await startApi({ ...RATE_LIMITS_OFF, API_MAX_CONCURRENT_REQUESTS: '2' });
+    api = await startApi({ ...RATE_LIMITS_OFF, API_MAX_CONCURRENT_REQUESTS: '2', API_MAX_QUEUED_REQUESTS: '0' });
     if (api) ({ hold } = await listening(api));
   });
   afterAll(async () => {
@@ -247,11 +247,11 @@ describe('Overload shedding (API_MAX_CONCURRENT_REQUESTS=2)', () => {
   });
 });
 
-describe('Overload shedding and read-your-writes waits (API_MAX_CONCURRENT_REQUESTS=1)', () => {
+describe('Overload shedding and read-your-writes waits (API_MAX_CONCURRENT_REQUESTS=1, no queue)', () => {
   let api: ApiHarness | undefined;
   let client: Awaited<ReturnType<typeof listening>>;
   beforeAll(async () => {
-    api = await startApi({ ...RATE_LIMITS_OFF, API_MAX_CONCURRENT_REQUESTS: '1' });
+    api = await startApi({ ...RATE_LIMITS_OFF, API_MAX_CONCURRENT_REQUESTS: '1', API_MAX_QUEUED_REQUESTS: '0' });
     if (api) client = await listening(api);
   });
   afterAll(async () => {
@@ -291,5 +291,46 @@ describe('Overload shedding and read-your-writes waits (API_MAX_CONCURRENT_REQUE
     const held = await client.hold();
     expect((await api.http().get('/v1/programs').set(bearer(api.token()))).status).toBe(503);
     expect(await held.finish()).toBe(201);
+  });
+});
+
+describe('Overload shedding with a queue (API_MAX_CONCURRENT_REQUESTS=1, API_MAX_QUEUED_REQUESTS=1)', () => {
+  let api: ApiHarness | undefined;
+  let client: Awaited<ReturnType<typeof listening>>;
+  beforeAll(async () => {
+    api = await startApi({ ...RATE_LIMITS_OFF, API_MAX_CONCURRENT_REQUESTS: '1', API_MAX_QUEUED_REQUESTS: '1' });
+    if (api) client = await listening(api);
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const settledWithin = (answer: Promise<number>, ms: number) =>
+    Promise.race([answer.then((status) => status), new Promise<'waiting'>((resolve) => setTimeout(() => resolve('waiting'), ms))]);
+
+  it('lets a request wait for a place while the queue has room, refuses the next at once, and serves the waiting one in turn', async () => {
+    if (!api) return;
+    const held = await client.hold();
+    const queued = client.send('/v1/programs', bearer(api.token()));
+    expect(await settledWithin(queued.answered, 300)).toBe('waiting');
+    const refused = await api.http().get('/v1/programs').set(bearer(api.token()));
+    expect(refused.status).toBe(503);
+    expect(refused.body.type).toMatch(/\/problems\/overloaded$/);
+    expect(await held.finish()).toBe(201);
+    expect(await queued.answered).toBe(200);
+    expect((await api.http().get('/v1/programs').set(bearer(api.token()))).status).toBe(200);
+  });
+
+  it('gives up the turn of a waiting client that went away', async () => {
+    if (!api) return;
+    const held = await client.hold();
+    const gone = client.send('/v1/programs', bearer(api.token()));
+    expect(await settledWithin(gone.answered, 300)).toBe('waiting');
+    await gone.abort();
+    // Its turn is free again: the next request waits (it is not refused) and is served once the place is.
+    const next = client.send('/v1/programs', bearer(api.token()));
+    expect(await settledWithin(next.answered, 300)).toBe('waiting');
+    expect(await held.finish()).toBe(201);
+    expect(await next.answered).toBe(200);
   });
 });

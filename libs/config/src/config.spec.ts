@@ -106,13 +106,14 @@ describe('Configuration', () => {
     expect(loadConfig({ JWT_SECRET: secret })).toMatchObject({
       rateLimitPerMinute: 600,
       rateLimitPerAddressPerMinute: 3000,
-      maxConcurrentRequests: 64,
+      maxConcurrentRequests: 16,
+      maxQueuedRequests: 48,
       trustProxy: false,
       metricsToken: undefined,
     });
     expect(
-      loadConfig({ JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', API_MAX_CONCURRENT_REQUESTS: '0' }),
-    ).toMatchObject({ rateLimitPerMinute: 0, rateLimitPerAddressPerMinute: 0, maxConcurrentRequests: 0 });
+      loadConfig({ JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0', API_MAX_CONCURRENT_REQUESTS: '0', API_MAX_QUEUED_REQUESTS: '0' }),
+    ).toMatchObject({ rateLimitPerMinute: 0, rateLimitPerAddressPerMinute: 0, maxConcurrentRequests: 0, maxQueuedRequests: 0 });
     expect(problemsOf({ JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '-1', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: 'lots' })).toEqual([
       expect.stringMatching(/^RATE_LIMIT_PER_MINUTE must be a whole number/),
       expect.stringMatching(/^RATE_LIMIT_PER_ADDRESS_PER_MINUTE must be a whole number/),

@@ -27,6 +27,8 @@ export interface FlipsideConfig {
   readonly metricsToken?: string;
   /** Requests the API works on at once; more are refused at once with 503 + Retry-After. 0 = no bound. */
   readonly maxConcurrentRequests: number;
+  /** Requests that may wait, in arrival order, for one of those places; more are refused at once. */
+  readonly maxQueuedRequests: number;
   readonly projectorPort: number;
   /** The projector is unready while a projection's oldest unapplied event is older than this. */
   readonly projectorReadyMaxLagSeconds: number;
@@ -165,7 +167,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: { jwt: b
     ),
     trustProxy: trustProxyOf(env.TRUST_PROXY),
     metricsToken: env.METRICS_TOKEN || undefined,
-    maxConcurrentRequests: nonNegativeInteger('API_MAX_CONCURRENT_REQUESTS', env.API_MAX_CONCURRENT_REQUESTS, 64, problems),
+    maxConcurrentRequests: nonNegativeInteger('API_MAX_CONCURRENT_REQUESTS', env.API_MAX_CONCURRENT_REQUESTS, 16, problems),
+    maxQueuedRequests: nonNegativeInteger('API_MAX_QUEUED_REQUESTS', env.API_MAX_QUEUED_REQUESTS, 48, problems),
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;

@@ -12,20 +12,29 @@ interface Place {
 type Placed = Request & { [PLACE]?: Place };
 
 /**
- * Works on at most `limit` requests at once and refuses the others at once with 503 + Retry-After: under a
- * load it cannot serve, the API answers quickly instead of queueing until clients' connections fail.
+ * Works on at most `limit` requests at once; up to `queueLimit` more wait for a place in arrival order, and the
+ * rest are refused at once with 503 + Retry-After. A short queue absorbs a burst; under a load it cannot serve,
+ * the API answers quickly instead of queueing until clients' connections fail.
  */
-export function shedOverload(limit: number): RequestHandler {
+export function shedOverload(limit: number, queueLimit: number): RequestHandler {
   let inProgress = 0;
-  return (request: Placed, response: Response, next: NextFunction) => {
-    // A probe must see whether the process is alive, not how busy it is.
-    if (request.url.startsWith('/health')) return next();
-    if (inProgress >= limit) return sendProblem(response, protectionProblems.overloaded(), request.originalUrl);
+  const waiting = new Set<() => void>();
+  const admitWaiting = () => {
+    for (const admit of waiting) {
+      if (inProgress >= limit) return;
+      waiting.delete(admit);
+      admit();
+    }
+  };
+  const work = (request: Placed, response: Response, next: NextFunction) => {
     let held = true;
     let closed = false;
     inProgress++;
     const leave = () => {
-      if (held) inProgress--;
+      if (held) {
+        inProgress--;
+        admitWaiting();
+      }
       held = false;
     };
     request[PLACE] = {
@@ -41,6 +50,20 @@ export function shedOverload(limit: number): RequestHandler {
       leave();
     });
     next();
+  };
+  return (request: Placed, response: Response, next: NextFunction) => {
+    // A probe must see whether the process is alive, not how busy it is.
+    if (request.url.startsWith('/health')) return next();
+    if (inProgress < limit) return work(request, response, next);
+    if (waiting.size >= queueLimit) return sendProblem(response, protectionProblems.overloaded(), request.originalUrl);
+    const admit = () => {
+      response.off('close', giveUp);
+      work(request, response, next);
+    };
+    // A client that leaves while waiting gives up its turn.
+    const giveUp = () => waiting.delete(admit);
+    response.once('close', giveUp);
+    waiting.add(admit);
   };
 }
 

@@ -9,6 +9,6 @@ import { shedOverload } from './overload-shedding';
  */
 export function protect(app: NestExpressApplication, config: FlipsideConfig): void {
   app.set('trust proxy', config.trustProxy);
-  if (config.maxConcurrentRequests > 0) app.use(shedOverload(config.maxConcurrentRequests));
+  if (config.maxConcurrentRequests > 0) app.use(shedOverload(config.maxConcurrentRequests, config.maxQueuedRequests));
   if (config.rateLimitPerAddressPerMinute > 0) app.use('/v1', limitEachAddress(config.rateLimitPerAddressPerMinute));
 }
