@@ -9,9 +9,9 @@
 //  (b) history pages of 100 events: p50/p99 at random cursors through the large program and an ordinary one,
 //      after walking every page once as the warm-up, beside GET /health/live (the HTTP floor) and one indexed
 //      SQL query for the same 100 rows;
-//  (c) as-of of a program with 10,000 events: another part's figure (slot below);
-//  (d) hashing's cost on command throughput: bench:write with and without hashing, once the write path has a
-//      switch to turn hashing off (it has none yet; slot below).
+//  (c) as-of of a program with ~10,000 events (100 pairs): GET /v1/programs/{id}?asOf=<now> after a warm-up,
+//      beside one SQL read of the same program's rows (what the store alone costs);
+//  (d) hashing's cost on command throughput is bench:write's: alternate a build with hashing stubbed out.
 // Options: --events N, --requests N (measured page requests per program, default 1000), --large-pairs N (pairs of
 // the large program; default one per 2,000 of its events, 5 to 100), --no-build, --keep.
 import { execSync, spawn } from 'node:child_process';
@@ -97,6 +97,11 @@ try {
       }
     }),
   ]);
+  // (c)'s program: 100 pairs of 98 events, about 10,000 events in all.
+  const asOfProgram = programScript(ordinaryPrograms + 1, 100, 98);
+  await appendChained(store, asOfProgram.programStream, asOfProgram.program);
+  await Promise.all(asOfProgram.pairs.map((pair) => appendChained(store, pair.stream, pair.events)));
+  seeded += asOfProgram.events;
   const seedMs = performance.now() - seedStarted;
   await store.close();
   const counted = await queryOne(`SELECT count(*)::int AS n FROM event_store.events`);
@@ -206,8 +211,22 @@ try {
     health.push(performance.now() - started);
   }
   results.pages.healthLiveBaseline = figures(health);
-  results.asOf = 'slot: as-of of a program with 10,000 events (≤ 500 ms) is measured by its own part, not here yet';
-  results.hashingCost = 'slot: bench:write with and without hashing needs a switch in the write path to turn hashing off; none exists yet';
+  // ---------- (c) as-of ----------
+  const asOfUrl = `${base}/v1/programs/${asOfProgram.programId}?asOf=${encodeURIComponent(new Date().toISOString())}`;
+  for (let i = 0; i < 5; i++) await timed(asOfUrl); // warm-up
+  const asOfLatencies = [];
+  for (let i = 0; i < 30; i++) asOfLatencies.push((await timed(asOfUrl)).ms);
+  const rowsPool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  const rowReads = [];
+  for (let i = 0; i < 30; i++) {
+    const started = performance.now();
+    await rowsPool.query('SELECT * FROM event_store.events WHERE stream_name = ANY($1) ORDER BY transaction_id, global_position', [asOfProgram.streamNames]);
+    rowReads.push(performance.now() - started);
+  }
+  await rowsPool.end();
+  results.asOf = { events: asOfProgram.events, streams: asOfProgram.streamNames.length, route: figures(asOfLatencies), rawSqlReadBaseline: figures(rowReads) };
+  console.log('As of:', JSON.stringify(results.asOf));
+  results.hashingCost = 'measured with bench:write, alternating a build with hashing stubbed out (docs/benchmarks.md)';
   console.log(`\n${JSON.stringify(results, null, 2)}`);
 } finally {
   const exits = [...children].map((child) => new Promise((resolve) => child.once('exit', resolve)));
