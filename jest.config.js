@@ -18,6 +18,7 @@ module.exports = {
     '^@flipside/testing$': '<rootDir>/libs/testing/src',
     '^@flipside/config$': '<rootDir>/libs/config/src',
     '^@flipside/audit$': '<rootDir>/libs/audit/src',
+    '^@flipside/personal-data$': '<rootDir>/libs/personal-data/src',
     '^@flipside/read-models$': '<rootDir>/libs/read-models/src',
     '^@flipside/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
   },
