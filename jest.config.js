@@ -19,6 +19,7 @@ module.exports = {
     '^@flipside/config$': '<rootDir>/libs/config/src',
     '^@flipside/audit$': '<rootDir>/libs/audit/src',
     '^@flipside/personal-data$': '<rootDir>/libs/personal-data/src',
+    '^@flipside/personal-data/(.*)$': '<rootDir>/libs/personal-data/src/$1',
     '^@flipside/read-models$': '<rootDir>/libs/read-models/src',
     '^@flipside/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
   },

@@ -133,7 +133,7 @@ try {
   const port = 3950 + Math.floor(Math.random() * 40);
   const secret = randomBytes(32).toString('hex');
   const api = start([join(root, 'dist/apps/api/src/main.js')], {
-    ...storeEnv, PORT: String(port), JWT_SECRET: secret, RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
+    ...storeEnv, PORT: String(port), JWT_SECRET: secret, FLIPSIDE_MASTER_KEY: randomBytes(32).toString('base64'), RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0',
   }, 'ignore');
   const base = `http://127.0.0.1:${port}`;
   await waitForHttp(`${base}/health/live`);

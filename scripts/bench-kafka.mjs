@@ -268,7 +268,7 @@ try {
   const topic = await newTopic('latency');
   const secret = randomBytes(32).toString('hex');
   const port = 3900 + Math.floor(Math.random() * 90);
-  const env = { ...process.env, PORT: String(port), PROJECTOR_PORT: String(port + 100), DATABASE_URL: latencyUrl, JWT_SECRET: secret, EVENT_STORE: 'postgres', KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC: topic };
+  const env = { ...process.env, PORT: String(port), PROJECTOR_PORT: String(port + 100), DATABASE_URL: latencyUrl, JWT_SECRET: secret, FLIPSIDE_MASTER_KEY: randomBytes(32).toString('base64'), EVENT_STORE: 'postgres', KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC: topic };
   const children = [];
   const spawnApp = (entry) => {
     const child = spawn(process.execPath, [join(root, entry)], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });

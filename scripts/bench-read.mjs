@@ -78,7 +78,7 @@ try {
   console.log(`\nSeeded ${seeded} events in ${(seedMs / 1000).toFixed(1)} s (${results.seed.eventsPerSecond}/s)`);
 
   // ---------- (b) rebuild vs raw INSERT ----------
-  const env = { ...process.env, DATABASE_URL: databaseUrl, EVENT_STORE: 'postgres', PROJECTOR_PORT: '0', JWT_SECRET: randomBytes(32).toString('hex') };
+  const env = { ...process.env, DATABASE_URL: databaseUrl, EVENT_STORE: 'postgres', PROJECTOR_PORT: '0', JWT_SECRET: randomBytes(32).toString('hex'), FLIPSIDE_MASTER_KEY: randomBytes(32).toString('base64') };
   const rebuild = await runMeasured(['dist/apps/projector/src/main.js', 'rebuild'], env);
   const perProjection = [...rebuild.stdout.matchAll(/^(\S+): rebuilt from (\d+) events in ([\d.]+) s \((\d+) events\/s\)/gm)].map((m) => ({
     projection: m[1],

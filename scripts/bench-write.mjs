@@ -141,7 +141,7 @@ try {
   const apiProcess = spawn(process.execPath, [...profile, join(root, 'dist/apps/api/src/main.js')], {
     cwd: root,
     // Rate limits off: one token at full speed is the load being measured, not abuse to refuse.
-    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: secret, EVENT_STORE: 'postgres', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0' },
+    env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET: secret, FLIPSIDE_MASTER_KEY: randomBytes(32).toString('base64'), EVENT_STORE: 'postgres', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

@@ -2,14 +2,15 @@
 import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDependencies, localDir, localJwtSecret, root } from './lib/dev-env.mjs';
+import { ensureDependencies, localDir, localJwtSecret, localMasterKey, root } from './lib/dev-env.mjs';
 
 ensureDependencies();
 const { secret, generated } = localJwtSecret();
+const { masterKey, generated: generatedMasterKey } = localMasterKey();
 console.log('Building…');
 execSync('npm run -s build', { cwd: root, stdio: 'inherit' });
 
-const env = { ...process.env, JWT_SECRET: secret };
+const env = { ...process.env, JWT_SECRET: secret, FLIPSIDE_MASTER_KEY: masterKey };
 const apps = [
   ['api', 'dist/apps/api/src/main.js'],
   ['projector', 'dist/apps/projector/src/main.js'],
@@ -31,7 +32,7 @@ const children = apps.map(([name, entry]) => {
 const port = process.env.PORT ?? '3000';
 console.log(`
 Flipside is starting: API on http://localhost:${port} (OpenAPI at /docs), projector health on http://localhost:${process.env.PROJECTOR_PORT ?? '3001'}/health
-${generated ? `JWT_SECRET was not set: using a generated local secret (.flipside/jwt-secret).\n` : ''}Mint a token:   npm run token -- --role admin --org acme
+${generated ? `JWT_SECRET was not set: using a generated local secret (.flipside/jwt-secret).\n` : ''}${generatedMasterKey ? `FLIPSIDE_MASTER_KEY was not set: using a generated local master key (.flipside/master-key); keep it, or personal data stays unreadable.\n` : ''}Mint a token:   npm run token -- --role admin --org acme
 Then:           curl -H "Authorization: Bearer $(npm run -s token -- --role admin --org acme)" …
 `);
 

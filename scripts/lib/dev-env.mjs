@@ -1,4 +1,4 @@
-// Shared by the start, token and test scripts: dependencies present, and a local JWT secret when none is set.
+// Shared by the start, token and test scripts: dependencies present, and a local JWT secret and master key when none is set.
 import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -26,4 +26,15 @@ export function localJwtSecret() {
     writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   }
   return { secret: readFileSync(file, 'utf8').trim(), generated: true };
+}
+
+/** FLIPSIDE_MASTER_KEY from the environment, else a generated one kept in .flipside/ (git-ignored) for local use. */
+export function localMasterKey() {
+  if (process.env.FLIPSIDE_MASTER_KEY) return { masterKey: process.env.FLIPSIDE_MASTER_KEY, generated: false };
+  const file = join(localDir, 'master-key');
+  if (!existsSync(file)) {
+    mkdirSync(localDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  }
+  return { masterKey: readFileSync(file, 'utf8').trim(), generated: true };
 }

@@ -20,6 +20,7 @@ import { ProtectionModule } from './protection/protection.module';
 import { HealthModule } from './health/health.module';
 import { FLIPSIDE_CONFIG } from './streams/event-store.provider';
 import { StreamsModule } from './streams/streams.module';
+import { PersonalDataModule } from './personal-data/personal-data.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
       global: true,
       imports: [
         CqrsModule.forRoot(),
+        PersonalDataModule,
         StreamsModule,
         HealthModule,
         IdempotencyModule,

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { MasterKeyError, MasterKeys } from '@flipside/personal-data/master-keys';
 
 /** Every setting the apps read, checked once at start; a wrong value stops the process naming the variable. */
 export interface FlipsideConfig {
@@ -34,6 +35,8 @@ export interface FlipsideConfig {
   readonly projectorReadyMaxLagSeconds: number;
   /** The projector anchors the stream heads at most this often, and only when a head changed. */
   readonly auditAnchorEverySeconds: number;
+  /** FLIPSIDE_MASTER_KEY (and FLIPSIDE_RETIRED_MASTER_KEYS during a rotation): wraps the personal-data keys. API only. */
+  readonly masterKeys?: MasterKeys;
 }
 
 export class ConfigurationError extends Error {
@@ -107,7 +110,24 @@ function url(name: string, raw: string, protocols: readonly string[], problems: 
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: { jwt: boolean } = { jwt: true }): FlipsideConfig {
+/** What a process needs beyond the database: the API verifies tokens and encrypts personal data; the projector does neither. */
+export interface ConfigNeeds {
+  readonly jwt: boolean;
+  /** Defaults to `jwt`: whoever serves users also reads and writes their personal data. */
+  readonly masterKey?: boolean;
+}
+
+function masterKeysOf(env: NodeJS.ProcessEnv, problems: string[]): MasterKeys | undefined {
+  try {
+    return MasterKeys.fromEnvironment(env);
+  } catch (error) {
+    if (!(error instanceof MasterKeyError)) throw error;
+    problems.push(env.FLIPSIDE_MASTER_KEY ? error.message : `${error.message} (npm start generates one for local use; see README "Personal data")`);
+    return undefined;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNeeds = { jwt: true }): FlipsideConfig {
   const problems: string[] = [];
   const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
   url('DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:'], problems);
@@ -169,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: { jwt: b
     metricsToken: env.METRICS_TOKEN || undefined,
     maxConcurrentRequests: nonNegativeInteger('API_MAX_CONCURRENT_REQUESTS', env.API_MAX_CONCURRENT_REQUESTS, 16, problems),
     maxQueuedRequests: nonNegativeInteger('API_MAX_QUEUED_REQUESTS', env.API_MAX_QUEUED_REQUESTS, 48, problems),
+    masterKeys: needs.masterKey ?? needs.jwt ? masterKeysOf(env, problems) : undefined,
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;

@@ -40,6 +40,7 @@ export async function startApi(
   const config = loadConfig({
     DATABASE_URL: database.url,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    FLIPSIDE_MASTER_KEY: randomBytes(32).toString('base64'),
     EVENT_STORE: testEventStore,
     ...(testEventStore === 'eventstoredb' ? { EVENTSTORE_URL: double?.connectionString ?? process.env.EVENTSTORE_URL ?? '' } : {}),
     ...env,
