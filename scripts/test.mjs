@@ -7,6 +7,10 @@ import { ensureDependencies, localDir, root } from './lib/dev-env.mjs';
 
 ensureDependencies();
 mkdirSync(localDir, { recursive: true });
+// Every API process of the run logs here, and the last step proves no personal data reached a log line.
+const logDirectory = join(localDir, 'test-logs');
+rmSync(logDirectory, { recursive: true, force: true });
+process.env.FLIPSIDE_TEST_LOG_DIR = logDirectory;
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
 const run = (title, command, args, env = {}, report) => {
@@ -37,4 +41,5 @@ const jest = (title, patterns, env = {}) => {
 run('Type check (strict)', 'npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 jest('All suites (PostgreSQL event store)', []);
 jest('API and projector suites on the EventStoreDB double', ['apps/api', 'apps/projector'], { TEST_EVENT_STORE: 'eventstoredb' });
+jest('API logs of both runs hold no personal data', ['--testMatch', '**/*.check.ts', 'apps/api/test/logs-hold-no-personal-data.check.ts']);
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);

@@ -8,6 +8,7 @@ import { EventStoreDbDouble } from '@flipside/event-store/testing/eventstoredb-d
 import { createApp } from '../../src/app.factory';
 import { Role } from '../../src/identity/actor';
 import { mintBearerToken } from '../../src/identity/bearer-token';
+import { testLogger } from './test-log';
 
 export interface ApiHarness {
   readonly app: INestApplication;
@@ -32,7 +33,7 @@ export const testEventStore = process.env.TEST_EVENT_STORE === 'eventstoredb' ? 
  */
 export async function startApi(
   env: Record<string, string> = {},
-  appOptions: Parameters<typeof createApp>[1] = { logger: false },
+  appOptions: Parameters<typeof createApp>[1] = { logger: testLogger() },
 ): Promise<ApiHarness | undefined> {
   if (!(await requirePostgres())) return undefined;
   const database: TestDatabase = await createTestDatabase('flipside_api');
