@@ -18,6 +18,19 @@ export class EventFields {
     return value;
   }
 
+  /**
+   * A personal field (`x-personal-data`) as stored: ciphertext `pd1:<key id>:<base64>` (far longer than the text it
+   * hides), or the plaintext of an event written before encryption. Read models copy it as it is; only the API,
+   * which holds the keys, opens it.
+   */
+  personal(name: string): string {
+    return this.text(name);
+  }
+
+  optionalPersonal(name: string): string | undefined {
+    return this.optionalText(name);
+  }
+
   id(name: string): string {
     const value = this.text(name);
     if (value === '') throw new Error(`${name} must not be empty`);

@@ -10,6 +10,7 @@ import { ProjectionCheckpointRow } from './entities/projection-checkpoint.entity
 import { SessionRow } from './entities/session.entity';
 import { DashboardReadModels1763800000000 } from './migrations/1763800000000-dashboard-read-models';
 import { AuditAnchors1765000000000 } from './migrations/1765000000000-audit-anchors';
+import { PersonalDataStoredForm1766000000000 } from './migrations/1766000000000-personal-data-stored-form';
 
 /** Where live read-model tables live; rebuilds fill READ_MODELS_REBUILD_SCHEMA and then move their tables here. */
 export const READ_MODELS_SCHEMA = 'read_models';
@@ -27,7 +28,7 @@ export const READ_MODEL_ENTITIES = [
   ProjectionCheckpointRow,
 ];
 
-export const READ_MODEL_MIGRATIONS = [DashboardReadModels1763800000000, AuditAnchors1765000000000];
+export const READ_MODEL_MIGRATIONS = [DashboardReadModels1763800000000, AuditAnchors1765000000000, PersonalDataStoredForm1766000000000];
 
 export interface ReadModelsConnection {
   readonly databaseUrl: string;

@@ -6,6 +6,7 @@ import { ProcessorLease } from '../checkpoints/processor-lease';
 import { Projection } from '../projections/projection';
 import { projectionCheckpoints } from '../projections/projection-checkpoints';
 import { ProjectionWriter, WrittenBatch } from '../projections/projection-writer';
+import { readableEvents } from '../subscribing/stored-event-gate';
 import { SubscriptionBatches } from '../subscribing/subscription-batches';
 
 export interface RebuildDependencies {
@@ -120,7 +121,7 @@ async function eventsBetween(store: EventStore, after: Position, until: Position
   let from = after;
   let first = true;
   for (;;) {
-    const page = (await store.readAll({ from, maxCount: 1000 })).filter(
+    const page = readableEvents(await store.readAll({ from, maxCount: 1000 })).filter(
       (event) => comparePositions(event.position, after) > 0 && comparePositions(event.position, until) <= 0,
     );
     const fresh = first ? page : page.filter((event) => comparePositions(event.position, from) > 0);

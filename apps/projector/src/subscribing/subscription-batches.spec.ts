@@ -101,3 +101,35 @@ describe('SubscriptionBatches: cutting a subscription into batches', () => {
     expect(await batches.next()).toBeUndefined();
   });
 });
+
+describe('The stored-event gate: every processor gets events upcast, once, with their metadata untouched', () => {
+  const enrolledV1 = (): RecordedEvent => ({
+    id: 'enrolled-v1',
+    type: 'ParticipantEnrolled',
+    streamName: 'program-p-1',
+    revision: 1n,
+    position: { commit: 10n, prepare: 10n },
+    data: {
+      programId: 'p-1', participantId: 'emp-1', role: 'mentor', displayName: 'Kavya Rao', email: 'kavya@acme.test',
+      seniority: 2, department: 'Marketing', skills: [], interests: [], enrolledOn: '2026-01-05',
+    },
+    metadata: { schemaVersion: 1, hash: 'a'.repeat(64), organizationId: 'acme' },
+    recordedAt: new Date(),
+  });
+
+  it('hands a v1 enrolment over in the current shape (personId = participantId) and the same metadata, to take and to the batch', async () => {
+    const subscription = new ScriptedSubscription();
+    const stored = enrolledV1();
+    subscription.push({ kind: 'event', event: stored }, { kind: 'caught-up' });
+    const taken: RecordedEvent[] = [];
+    const batches = new SubscriptionBatches<null>(subscription, { maxEvents: 10, lingerMs: 5 }, () => undefined, (event) => {
+      taken.push(event);
+      return { item: null, weight: 0 };
+    });
+    const batch = await batches.next();
+    expect(batch?.events[0].data).toMatchObject({ personId: 'emp-1', displayName: 'Kavya Rao' });
+    expect(taken[0]).toBe(batch?.events[0]);
+    expect(batch?.events[0].metadata).toEqual(stored.metadata);
+    expect(stored.data.personId).toBeUndefined();
+  });
+});

@@ -1,4 +1,5 @@
 import { AllSubscription, RecordedEvent, SubscriptionMessage } from '@flipside/event-store';
+import { readableEvent } from './stored-event-gate';
 
 export interface SubscriptionBatchLimits {
   /** Most events in one batch. */
@@ -12,7 +13,7 @@ export interface SubscriptionBatchLimits {
 /** What the caller makes of an event as it joins a batch, and how much of `maxWeight` it uses. */
 export type Take<T> = (event: RecordedEvent) => { readonly item: T; readonly weight: number };
 
-/** Consecutive events of the log, with what `take` made of each (nothing without `take`). */
+/** Consecutive events of the log in their current schema version, with what `take` made of each (nothing without `take`). */
 export interface SubscriptionBatch<T> {
   readonly events: RecordedEvent[];
   readonly items: T[];
@@ -66,7 +67,8 @@ export class SubscriptionBatches<T = never> {
           if (events.length > 0) break;
           continue;
         }
-        const event = result.value.event;
+        // Every processor gets events only through here: upcast once, as they join a batch.
+        const event = readableEvent(result.value.event);
         events.push(event);
         if (this.take) {
           const taken = this.take(event);

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { Projection } from '../../src/projections/projection';
 import { projectionCheckpoints } from '../../src/projections/projection-checkpoints';
 import { ProjectionWriter } from '../../src/projections/projection-writer';
+import { readableEvent } from '../../src/subscribing/stored-event-gate';
 
 export interface ReadModelDatabase {
   readonly database: TestDatabase;
@@ -43,13 +44,14 @@ export class GivenEvents {
     private readonly dataSource: DataSource,
   ) {}
 
-  async given(...events: { type: string; data: Record<string, unknown> }[]): Promise<void> {
+  async given(...events: { type: string; data: Record<string, unknown>; schemaVersion?: number }[]): Promise<void> {
     if (this.at === START) {
       const stored = await this.dataSource.transaction((db) => projectionCheckpoints.ensure(db, this.projection.name, this.projection.version));
       this.at = stored.position;
       this.next = stored.position.commit + 1n;
     }
-    const recorded = events.map((event) => recordedEvent(event.type, event.data, this.next++));
+    // Through the projector's gate, as the subscription hands events over.
+    const recorded = events.map((event) => readableEvent(recordedEvent(event.type, event.data, this.next++, event.schemaVersion)));
     await new ProjectionWriter(this.projection, this.dataSource, {
       checkpointName: this.projection.name,
       searchPath: READ_MODELS_SCHEMA,
@@ -59,7 +61,7 @@ export class GivenEvents {
   }
 }
 
-export function recordedEvent(type: string, data: Record<string, unknown>, sequence: bigint): RecordedEvent {
+export function recordedEvent(type: string, data: Record<string, unknown>, sequence: bigint, schemaVersion = 1): RecordedEvent {
   const stream = typeof data.pairId === 'string' && !['Paired', 'PairEnded'].includes(type) ? `pair-${data.pairId}` : `program-${data.programId}`;
   return {
     id: randomUUID(),
@@ -68,7 +70,7 @@ export function recordedEvent(type: string, data: Record<string, unknown>, seque
     revision: sequence,
     position: { commit: sequence, prepare: sequence },
     data,
-    metadata: { schemaVersion: 1 },
+    metadata: { schemaVersion },
     recordedAt: new Date(),
   };
 }

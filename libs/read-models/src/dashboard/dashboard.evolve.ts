@@ -1,5 +1,6 @@
 import { FIT_ANSWERS, LIMITS, PAIR_END_REASONS, PAIRED_BY, PARTICIPANT_ROLES, SESSION_FORMATS } from '@flipside/domain';
 import { RecordedEvent } from '@flipside/event-store';
+import { isEncrypted } from '@flipside/personal-data/field-cipher';
 import { EntityManager } from 'typeorm';
 import { FeedbackRow } from '../entities/feedback.entity';
 import { ObjectiveRow } from '../entities/objective.entity';
@@ -141,9 +142,11 @@ const handlers: Record<string, Handler> = {
     rows.participants.add({
       participantId: fields.id('participantId'),
       programId: program.programId,
+      personId: fields.id('personId'),
       role,
-      displayName: fields.text('displayName'),
-      email: fields.text('email'),
+      // Copied as stored: the projector holds no key and never writes plaintext it decrypted.
+      displayName: fields.personal('displayName'),
+      email: fields.personal('email'),
       department: fields.text('department'),
       seniority: fields.integer('seniority', LIMITS.seniority.min, LIMITS.seniority.max),
       skills: fields.texts('skills'),
@@ -155,6 +158,7 @@ const handlers: Record<string, Handler> = {
       activePairs: 0,
       pairsTotal: 0,
       trainingsCompleted: 0,
+      erased: false,
     });
     if (role === 'mentor') {
       program.mentors++;
@@ -182,6 +186,20 @@ const handlers: Record<string, Handler> = {
     if (participant.trainingsCompleted > 0) program.participantsTrained--;
   },
 
+  /**
+   * The person's keys are destroyed: their personal fields (here and in every copy) no longer open. Counts stay as
+   * they are. Values written before encryption cannot be shredded by a key, so the row lets go of them.
+   */
+  PersonErased(fields, rows) {
+    fields.date('erasedOn');
+    fields.id('personId');
+    const participant = rows.participants.changedRow(fields.id('participantId'));
+    if (participant.programId !== fields.id('programId')) throw new Error(`participant ${participant.participantId} belongs to program ${participant.programId}`);
+    participant.erased = true;
+    if (!isEncrypted(participant.displayName)) participant.displayName = null;
+    if (!isEncrypted(participant.email)) participant.email = null;
+  },
+
   TrainingCompleted(fields, rows) {
     const program = programActivity(rows, fields.id('programId'), fields.date('completedOn'));
     fields.text('module');
@@ -199,8 +217,10 @@ const handlers: Record<string, Handler> = {
       pairId: fields.id('pairId'),
       programId: program.programId,
       mentorId: mentor.participantId,
+      mentorPersonId: mentor.personId,
       mentorName: mentor.displayName,
       menteeId: mentee.participantId,
+      menteePersonId: mentee.personId,
       menteeName: mentee.displayName,
       status: 'active',
       pairedBy: fields.oneOf('pairedBy', PAIRED_BY),
@@ -255,9 +275,9 @@ const handlers: Record<string, Handler> = {
       objectiveId: fields.id('objectiveId'),
       programId: program.programId,
       pairId: pair.pairId,
-      title: fields.text('title'),
+      title: fields.personal('title'),
       area: fields.text('area'),
-      successCriteria: fields.text('successCriteria'),
+      successCriteria: fields.personal('successCriteria'),
       targetDate: fields.date('targetDate'),
       baselineLevel,
       currentLevel: baselineLevel,
@@ -305,7 +325,7 @@ const handlers: Record<string, Handler> = {
     if (objective.status !== 'open') throw new Error(`objective ${objective.objectiveId} is ${objective.status}, not open`);
     objective.status = 'dropped';
     objective.droppedOn = droppedOn;
-    objective.dropReason = fields.text('reason');
+    objective.dropReason = fields.personal('reason');
     pair.openObjectives--;
     pair.droppedObjectives++;
     program.objectivesDropped++;
@@ -319,7 +339,7 @@ const handlers: Record<string, Handler> = {
     const actionItems = fields.list('actionItems').map((item, index) => {
       const itemFields = new EventFields({ data: item } as unknown as RecordedEvent);
       try {
-        return { description: itemFields.text('description'), owner: itemFields.oneOf('owner', PARTICIPANT_ROLES), dueOn: itemFields.date('dueOn') };
+        return { description: itemFields.personal('description'), owner: itemFields.oneOf('owner', PARTICIPANT_ROLES), dueOn: itemFields.date('dueOn') };
       } catch (error) {
         throw new Error(`actionItems[${index}].${(error as Error).message}`);
       }
@@ -333,7 +353,7 @@ const handlers: Record<string, Handler> = {
       durationMinutes,
       format: fields.oneOf('format', SESSION_FORMATS),
       topics: fields.texts('topics'),
-      insights: fields.optionalText('insights') ?? '',
+      insights: fields.optionalPersonal('insights') ?? '',
       actionItems,
       loggedOn: fields.date('loggedOn'),
     });
@@ -361,7 +381,7 @@ const handlers: Record<string, Handler> = {
       givenBy: fields.id('givenBy'),
       rating,
       fit,
-      comment: fields.optionalText('comment') ?? '',
+      comment: fields.optionalPersonal('comment') ?? '',
       givenOn,
     });
     pair.ratingSum += rating;

@@ -5,13 +5,18 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Index('pairs_by_program', ['programId', 'pairedOn', 'pairId'])
 @Index('pairs_by_mentor', ['mentorId'])
 @Index('pairs_by_mentee', ['menteeId'])
+@Index('pairs_by_mentor_person', ['mentorPersonId'])
+@Index('pairs_by_mentee_person', ['menteePersonId'])
 export class PairRow {
   @PrimaryColumn({ name: 'pair_id', type: 'text' }) pairId!: string;
   @Column({ name: 'program_id', type: 'text' }) programId!: string;
   @Column({ name: 'mentor_id', type: 'text' }) mentorId!: string;
-  @Column({ name: 'mentor_name', type: 'text' }) mentorName!: string;
+  @Column({ name: 'mentor_person_id', type: 'text' }) mentorPersonId!: string;
+  /** Copies of the participant's stored displayName (ciphertext, or pre-encryption plaintext): queries open them. */
+  @Column({ name: 'mentor_name', type: 'text', nullable: true }) mentorName!: string | null;
   @Column({ name: 'mentee_id', type: 'text' }) menteeId!: string;
-  @Column({ name: 'mentee_name', type: 'text' }) menteeName!: string;
+  @Column({ name: 'mentee_person_id', type: 'text' }) menteePersonId!: string;
+  @Column({ name: 'mentee_name', type: 'text', nullable: true }) menteeName!: string | null;
   /** 'active' or 'ended'. */
   @Column({ type: 'text' }) status!: string;
   @Column({ name: 'paired_by', type: 'text' }) pairedBy!: string;

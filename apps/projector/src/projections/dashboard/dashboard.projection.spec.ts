@@ -85,11 +85,14 @@ describe('Dashboard projection: given events, expected rows', () => {
       ['mentor-1', 'enrolled', 1, 2],
       ['mentor-2', 'enrolled', 0, 0],
     ]);
-    expect(participants[0]).toMatchObject({ role: 'mentee', department: 'Sales', seniority: 9, skills: ['video'], interests: ['strategy'] });
+    // v1 events pass the gate with personId = participantId.
+    expect(participants[0]).toMatchObject({ role: 'mentee', department: 'Sales', seniority: 9, skills: ['video'], interests: ['strategy'], person_id: 'mentee-1', erased: false });
 
     const pairs = await rm.rows('pairs', 'pair_id');
     expect(pairs[0]).toMatchObject({
       pair_id: 'pair-1',
+      mentor_person_id: 'mentor-1',
+      mentee_person_id: 'mentee-1',
       mentor_name: 'Name of mentor-1',
       mentee_name: 'Name of mentee-1',
       status: 'active',
@@ -139,5 +142,51 @@ describe('Dashboard projection: given events, expected rows', () => {
     // The good event before the culprit was kept; nothing of the culprit was.
     const enrolled = (await rm.rows('participants')).filter((row) => row.program_id === 'program-b').map((row) => row.participant_id);
     expect(enrolled).toEqual(['mentee-9']);
+  });
+
+  it('copies personal fields as stored (ciphertext), takes person ids, and marks an erased person without changing a count', async () => {
+    if (!rm) return;
+    const p = programScript('program-c');
+    const sealed = (n: number) => `pd1:00000000-0000-4000-8000-${String(n).padStart(12, '0')}:${Buffer.from(`cipher ${n}`).toString('base64')}`;
+    const v2 = (event: { type: string; data: Record<string, unknown> }, data: Record<string, unknown>) => ({
+      type: event.type,
+      data: { ...event.data, ...data },
+      schemaVersion: 2,
+    });
+    const given = new GivenEvents(new DashboardProjection(), rm.dataSource);
+    await given.given(
+      p.created(),
+      v2(p.enrolled('c-mentor', 'mentor'), { personId: 'emp-100', displayName: sealed(1), email: sealed(2) }),
+      v2(p.enrolled('c-mentee', 'mentee'), { personId: 'emp-200', displayName: sealed(3), email: sealed(4) }),
+      p.enrolled('c-old', 'mentee'),
+      p.launched(),
+      p.paired('pair-c', 'c-mentor', 'c-mentee'),
+      v2(p.session('pair-c', 'session-c', '2025-03-08', 60), { insights: sealed(5), confidentialNotes: sealed(6), actionItems: [{ description: sealed(7), owner: 'mentee', dueOn: '2025-04-01' }] }),
+      v2(p.objectiveSet('pair-c', 'objective-c'), { title: sealed(8), successCriteria: sealed(9) }),
+      v2(p.feedback('pair-c', 'feedback-c', 'mentee', 'c-mentee', 4), { comment: sealed(10) }),
+    );
+    const before = (await rm.rows('programs')).find((row) => row.program_id === 'program-c');
+    await given.given(
+      { type: 'PersonErased', data: { programId: 'program-c', participantId: 'c-mentee', personId: 'emp-200', erasedOn: '2025-04-02' }, schemaVersion: 2 },
+      { type: 'PersonErased', data: { programId: 'program-c', participantId: 'c-old', personId: 'c-old', erasedOn: '2025-04-02' }, schemaVersion: 2 },
+    );
+    expect((await rm.rows('programs')).find((row) => row.program_id === 'program-c')).toEqual(before);
+
+    const participants = (await rm.rows('participants', 'participant_id')).filter((row) => row.program_id === 'program-c');
+    expect(participants.map((row) => [row.participant_id, row.person_id, row.display_name, row.email, row.erased])).toEqual([
+      ['c-mentee', 'emp-200', sealed(3), sealed(4), true],
+      ['c-mentor', 'emp-100', sealed(1), sealed(2), false],
+      // Written before encryption: no key can shred it, so the row lets go of it.
+      ['c-old', 'c-old', null, null, true],
+    ]);
+    const [pair] = (await rm.rows('pairs')).filter((row) => row.pair_id === 'pair-c');
+    expect(pair).toMatchObject({ mentor_person_id: 'emp-100', mentee_person_id: 'emp-200', mentor_name: sealed(1), mentee_name: sealed(3), sessions: 1 });
+    const [session] = (await rm.rows('sessions')).filter((row) => row.session_id === 'session-c');
+    expect(session).toMatchObject({ insights: sealed(5), action_items: [{ description: sealed(7), owner: 'mentee', dueOn: '2025-04-01' }] });
+    const [objective] = (await rm.rows('objectives')).filter((row) => row.objective_id === 'objective-c');
+    expect(objective).toMatchObject({ title: sealed(8), success_criteria: sealed(9) });
+    const [feedback] = (await rm.rows('feedback')).filter((row) => row.feedback_id === 'feedback-c');
+    expect(feedback).toMatchObject({ comment: sealed(10), rating: 4 });
+    expect(JSON.stringify(await rm.dataSource.query('SELECT * FROM read_models.sessions'))).not.toContain(sealed(6));
   });
 });

@@ -6,7 +6,8 @@ import { Projection, UnappliableEventError } from '../projection';
 /** Programs, participants, pairs, sessions, objectives and feedback: everything the dashboards list. */
 export class DashboardProjection implements Projection {
   readonly name = 'dashboard' as const;
-  readonly version = 1;
+  // 2: person ids, `erased`, personal fields in their stored (encrypted) form.
+  readonly version = 2;
   readonly eventTypes = DASHBOARD_EVENT_TYPES;
 
   async apply(events: readonly RecordedEvent[], db: EntityManager): Promise<void> {

@@ -138,3 +138,11 @@ export interface FeedbackGivenV1 {
   fit: FitAnswer;
   givenOn: string;
 }
+
+/** The person was erased: delete every copy of what you hold about this participant (and person). */
+export interface PersonErasedV1 {
+  programId: string;
+  participantId: string;
+  personId: string;
+  erasedOn: string;
+}

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DomainEvent, EVENT_TYPES } from '@flipside/domain';
+import { DomainEvent, EVENT_SCHEMA_VERSION, EVENT_TYPES, personalDataFields } from '@flipside/domain';
 import { eventSchemaErrors } from '@flipside/domain/testing';
 import { sampleEvents } from '@flipside/domain/testing/sample-events';
 import { JsonObject, RecordedEvent } from '@flipside/event-store';
+import { mapAt } from '@flipside/personal-data';
 import { IntegrationContract, leaks, toCloudEvent } from '../../../test/support/integration-contract';
 import { futureEvent, programLife } from '../../../test/support/mentorship-events';
 import { PUBLISHED_TYPES, toIntegrationEvent } from './integration-event';
@@ -58,6 +59,28 @@ describe('integration events: the public form of stored events', () => {
     const records = stored.map((scripted) => toKafkaMessage(published(recorded(scripted.event, scripted.event.metadata))));
     expect(records.flatMap(leaks)).toEqual([]);
     contract.assertKeptBy(records);
+  });
+
+  it('forwards no personal field, encrypted or not: every x-personal-data value stays out of every record', () => {
+    let planted = 0;
+    const records = sampleEvents().map((event) => {
+      let data = event.data as unknown as Record<string, unknown>;
+      for (const field of personalDataFields(event.type)) {
+        data = mapAt(data, field.path, () => `pd1:00000000-0000-4000-8000-${String(++planted).padStart(12, '0')}:UExBTlRFRA==`);
+      }
+      return toKafkaMessage(published(recorded({ type: event.type, data }, { schemaVersion: EVENT_SCHEMA_VERSION })));
+    });
+    expect(planted).toBeGreaterThan(10);
+    for (const record of records) expect(record.value).not.toContain('pd1:');
+    contract.assertKeptBy(records);
+  });
+
+  it('tells subscribers a person was erased with ids only: person-erased.v1', () => {
+    const erased = { type: 'PersonErased', data: { programId: 'p-1', participantId: 'emp-7', personId: 'emp-7', erasedOn: '2025-05-02' } };
+    const event = published(recorded(erased, { schemaVersion: EVENT_SCHEMA_VERSION }));
+    expect(event).toMatchObject({ type: 'dev.flipside.mentorship.person-erased.v1', subject: 'participants/emp-7' });
+    expect(event.data).toEqual(erased.data);
+    contract.assertKeptBy([toKafkaMessage(event)]);
   });
 
   it('maps the CloudEvents attributes: id, source, subject, time, position, key', () => {
@@ -124,7 +147,9 @@ describe('integration events: the public form of stored events', () => {
       reason: 'unknown event type MentorshipBadgeAwarded',
     });
     const launched = { type: 'ProgramLaunched', data: { programId: 'p-1', launchedOn: '2025-03-01' } };
-    expect(toIntegrationEvent(recorded(launched, { schemaVersion: 2 }))).toMatchObject({ publish: false });
+    expect(toIntegrationEvent(recorded(launched, { schemaVersion: EVENT_SCHEMA_VERSION + 1 }))).toMatchObject({ publish: false });
+    // Versions up to the current one reach the translation upcast (the projector's gate): they publish.
+    expect(toIntegrationEvent(recorded(launched, { schemaVersion: EVENT_SCHEMA_VERSION }))).toMatchObject({ publish: true });
     expect(toIntegrationEvent(recorded(launched, { organizationId: undefined }))).toMatchObject({ publish: false });
     expect(toIntegrationEvent(recorded({ type: 'SessionHeld', data: { programId: 'p-1', pairId: 'x' } }))).toMatchObject({
       publish: false,

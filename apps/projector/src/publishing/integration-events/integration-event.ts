@@ -1,4 +1,4 @@
-import { DomainEvent, DomainEventType, isDomainEventType } from '@flipside/domain';
+import { DomainEvent, DomainEventType, EVENT_SCHEMA_VERSION, isDomainEventType } from '@flipside/domain';
 import { RecordedEvent, serializePosition } from '@flipside/event-store';
 import * as Public from './integration-event-payloads';
 
@@ -28,8 +28,11 @@ export type Translation =
 export const INTEGRATION_EVENT_TYPE_PREFIX = 'dev.flipside.mentorship.';
 export const INTEGRATION_EVENT_VERSION = 1;
 
-/** The stored schema version this translation reads; other versions are unknown events, skipped. */
-const KNOWN_STORED_SCHEMA_VERSION = 1;
+/**
+ * The stored schema versions this translation reads: events reach it through the projector's gate, upcast to
+ * EVENT_SCHEMA_VERSION, so any version up to it has the current shape. Later versions are unknown, skipped.
+ */
+const isKnownStoredVersion = (version: unknown) => typeof version === 'number' && Number.isInteger(version) && version >= 1 && version <= EVENT_SCHEMA_VERSION;
 
 type DataOf<Type extends DomainEventType> = Extract<DomainEvent, { type: Type }>['data'];
 
@@ -190,6 +193,17 @@ const PUBLIC_FORMS: { readonly [Type in DomainEventType]: PublicForm<Type> } = {
       loggedOn: d.loggedOn,
     }),
   },
+  // Subscribers delete what they hold of the participant; the payload names ids only, never the person's data.
+  PersonErased: {
+    name: 'person-erased',
+    subject: participantSubject,
+    payload: (d): Public.PersonErasedV1 => ({
+      programId: d.programId,
+      participantId: d.participantId,
+      personId: d.personId,
+      erasedOn: d.erasedOn,
+    }),
+  },
   FeedbackGiven: {
     name: 'feedback-given',
     subject: (d) => `${pairSubject(d)}/feedback/${segment(d.feedbackId)}`,
@@ -228,8 +242,8 @@ function text(value: unknown): string | undefined {
 export function toIntegrationEvent(recorded: RecordedEvent): Translation {
   if (!isDomainEventType(recorded.type)) return { publish: false, reason: `unknown event type ${recorded.type}` };
   const metadata = recorded.metadata;
-  const storedVersion = metadata.schemaVersion ?? KNOWN_STORED_SCHEMA_VERSION;
-  if (storedVersion !== KNOWN_STORED_SCHEMA_VERSION) {
+  const storedVersion = metadata.schemaVersion ?? 1;
+  if (!isKnownStoredVersion(storedVersion)) {
     return { publish: false, reason: `unknown schema version ${String(storedVersion)} of ${recorded.type}` };
   }
   const data = recorded.data as DataOf<typeof recorded.type>;
