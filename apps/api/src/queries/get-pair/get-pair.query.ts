@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { KeyVault } from '@flipside/personal-data';
 import { DashboardRows, FeedbackRow, ObjectiveRow, PairRow, SessionRow } from '@flipside/read-models';
 import { DataSource } from 'typeorm';
 import { problems } from '../../http/problem';
@@ -8,7 +9,7 @@ import { READ_MODELS } from '../../read-your-writes/read-models.provider';
 import { today } from '../shared/pair-health';
 import { isStaff, ProgramVisibility } from '../shared/program-visibility';
 import { AnswerAsOf, AsOf, StatesAsOf } from '../shared/state-as-of';
-import { feedbackView, objectiveView, pairView, sessionView } from '../shared/views';
+import { feedbackView, objectiveView, Open, openerFor, pairView, personalValues, sessionView } from '../shared/views';
 
 /** How many of a pair's latest sessions and feedback its detail shows; the program's sessions route pages them all. */
 export const PAIR_DETAIL_RECENT = 50;
@@ -43,19 +44,30 @@ export interface PairChildren {
   feedback: FeedbackRow[];
 }
 
-/** The detail from its rows, live or as of T. */
-export function pairDetail(pair: PairRow, children: PairChildren, on: string, withComments: boolean) {
+/** The detail from its rows, live or as of T; personal fields opened by `open`. */
+export function pairDetail(pair: PairRow, children: PairChildren, on: string, withComments: boolean, open: Open) {
   return {
-    ...pairView(pair, on),
-    objectives: children.objectives.map(objectiveView),
-    recentSessions: children.sessions.map(sessionView),
-    recentFeedback: children.feedback.map((row) => feedbackView(row, withComments)),
+    ...pairView(pair, on, open),
+    objectives: children.objectives.map((row) => objectiveView(row, open)),
+    recentSessions: children.sessions.map((row) => sessionView(row, open)),
+    recentFeedback: children.feedback.map((row) => feedbackView(row, withComments, open)),
   };
 }
 
-/** The pair if the actor may see it: staff see every pair of a program they see, a participant only its own. */
+/** Opens a pair's detail: every key its rows need, in one query. */
+export async function openPairDetail(vault: KeyVault, pair: PairRow, children: PairChildren, on: string, withComments: boolean) {
+  const open = await openerFor(vault, [
+    ...personalValues.pair(pair),
+    ...children.objectives.flatMap(personalValues.objective),
+    ...children.sessions.flatMap(personalValues.session),
+    ...(withComments ? children.feedback.flatMap(personalValues.feedback) : []),
+  ]);
+  return pairDetail(pair, children, on, withComments, open);
+}
+
+/** The pair if the actor may see it: staff see every pair of a program they see, a participant (by person) only its own. */
 function visiblePair(pair: PairRow | null | undefined, programId: string, pairId: string, actor: Actor): PairRow {
-  const member = pair && (pair.mentorId === actor.id || pair.menteeId === actor.id);
+  const member = pair && (pair.mentorPersonId === actor.id || pair.menteePersonId === actor.id);
   if (!pair || pair.programId !== programId || (!isStaff(actor) && !member)) {
     throw problems.notFound(`Pair ${pairId} was not found in program ${programId}`, 'pair-not-found');
   }
@@ -78,6 +90,7 @@ export class GetPairHandler implements IQueryHandler<GetPairQuery> {
   constructor(
     @Inject(READ_MODELS) private readonly dataSource: DataSource,
     private readonly visibility: ProgramVisibility,
+    private readonly vault: KeyVault,
   ) {}
 
   async execute({ programId, pairId, actor }: GetPairQuery) {
@@ -88,7 +101,7 @@ export class GetPairHandler implements IQueryHandler<GetPairQuery> {
       this.dataSource.getRepository(SessionRow).find({ where: { pairId }, order: PAIR_DETAIL_ORDER.sessions, take: PAIR_DETAIL_RECENT }),
       this.dataSource.getRepository(FeedbackRow).find({ where: { pairId }, order: PAIR_DETAIL_ORDER.feedback, take: PAIR_DETAIL_RECENT }),
     ]);
-    return pairDetail(pair, { objectives, sessions, feedback }, today(), isAdmin(actor));
+    return openPairDetail(this.vault, pair, { objectives, sessions, feedback }, today(), isAdmin(actor));
   }
 }
 
@@ -116,11 +129,15 @@ export class GetPairAsOfQuery extends Query<AnswerAsOf<ReturnType<typeof pairDet
 /** The pair as it stood at T: the same rules and shaping as the live answer, over rows rebuilt from the events. */
 @QueryHandler(GetPairAsOfQuery)
 export class GetPairAsOfHandler implements IQueryHandler<GetPairAsOfQuery> {
-  constructor(private readonly states: StatesAsOf) {}
+  constructor(
+    private readonly states: StatesAsOf,
+    private readonly vault: KeyVault,
+  ) {}
 
   async execute({ programId, pairId, asOf, actor }: GetPairAsOfQuery) {
     const state = await this.states.visibleTo(programId, asOf, actor);
     const pair = visiblePair(state.rows.pairs.find(pairId), programId, pairId, actor);
-    return { answer: pairDetail(pair, childrenOf(state.rows, pairId), state.today, isAdmin(actor)), position: state.position };
+    const answer = await openPairDetail(this.vault, pair, childrenOf(state.rows, pairId), state.today, isAdmin(actor));
+    return { answer, position: state.position };
   }
 }

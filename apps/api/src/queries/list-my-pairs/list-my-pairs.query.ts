@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { KeyVault } from '@flipside/personal-data';
 import { PairRow } from '@flipside/read-models';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../identity/actor';
@@ -18,10 +19,13 @@ export class ListMyPairsQuery extends Query<Page<ReturnType<typeof pairView>>> {
   }
 }
 
-/** The pairs the caller is a member of (its token's `sub` is its participant id), across its organization's programs. */
+/** The pairs the caller is a member of, by person (its token's `sub` is its person id), across its organization's programs. */
 @QueryHandler(ListMyPairsQuery)
 export class ListMyPairsHandler implements IQueryHandler<ListMyPairsQuery> {
-  constructor(@Inject(READ_MODELS) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(READ_MODELS) private readonly dataSource: DataSource,
+    private readonly vault: KeyVault,
+  ) {}
 
   async execute({ page, actor }: ListMyPairsQuery) {
     const query = this.dataSource
@@ -29,7 +33,7 @@ export class ListMyPairsHandler implements IQueryHandler<ListMyPairsQuery> {
       .createQueryBuilder('pair')
       .innerJoin('programs', 'program', 'program.program_id = pair.program_id')
       .where('program.organization_id = :organizationId', { organizationId: actor.organizationId })
-      .andWhere('(pair.mentorId = :actorId OR pair.menteeId = :actorId)', { actorId: actor.id });
-    return pairsPage(query, page, today());
+      .andWhere('(pair.mentorPersonId = :personId OR pair.menteePersonId = :personId)', { personId: actor.id });
+    return pairsPage(query, page, today(), this.vault);
   }
 }

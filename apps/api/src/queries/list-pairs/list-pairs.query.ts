@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { KeyVault } from '@flipside/personal-data';
 import { PairRow } from '@flipside/read-models';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { Actor } from '../../identity/actor';
@@ -7,7 +8,7 @@ import { READ_MODELS } from '../../read-your-writes/read-models.provider';
 import { HEALTH_SQL, today } from '../shared/pair-health';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, PageQueryDto, pageOf } from '../shared/paging';
 import { isStaff, ProgramVisibility } from '../shared/program-visibility';
-import { pairView } from '../shared/views';
+import { openerFor, pairView, personalValues } from '../shared/views';
 import { ListPairsDto } from './list-pairs.dto';
 
 export class ListPairsQuery extends Query<Page<ReturnType<typeof pairView>>> {
@@ -21,12 +22,13 @@ export class ListPairsQuery extends Query<Page<ReturnType<typeof pairView>>> {
 }
 
 /** Pages a pairs query in pairing order; shared with "my pairs". */
-export async function pairsPage(query: SelectQueryBuilder<PairRow>, page: PageQueryDto, on: string) {
+export async function pairsPage(query: SelectQueryBuilder<PairRow>, page: PageQueryDto, on: string, vault: KeyVault) {
   const limit = page.limit ?? DEFAULT_PAGE_SIZE;
   const after = decodeCursor(page.cursor, 2);
   if (after) query.andWhere('(pair.pairedOn, pair.pairId) > (:pairedOn, :pairId)', { pairedOn: after[0], pairId: after[1] });
   const rows = await query.orderBy('pair.pairedOn', 'ASC').addOrderBy('pair.pairId', 'ASC').limit(limit + 1).getMany();
-  return pageOf(rows, limit, (row) => pairView(row, on), (row) => [row.pairedOn, row.pairId]);
+  const open = await openerFor(vault, rows.flatMap(personalValues.pair));
+  return pageOf(rows, limit, (row) => pairView(row, on, open), (row) => [row.pairedOn, row.pairId]);
 }
 
 /** A program's pairs; a participant sees only the pairs it is a member of. */
@@ -35,15 +37,17 @@ export class ListPairsHandler implements IQueryHandler<ListPairsQuery> {
   constructor(
     @Inject(READ_MODELS) private readonly dataSource: DataSource,
     private readonly visibility: ProgramVisibility,
+    private readonly vault: KeyVault,
   ) {}
 
   async execute({ programId, filter, actor }: ListPairsQuery) {
     await this.visibility.program(programId, actor);
     const on = today();
     const query = this.dataSource.getRepository(PairRow).createQueryBuilder('pair').where('pair.programId = :programId', { programId });
-    if (!isStaff(actor)) query.andWhere('(pair.mentorId = :actorId OR pair.menteeId = :actorId)', { actorId: actor.id });
+    // A participant token's `sub` is its person id.
+    if (!isStaff(actor)) query.andWhere('(pair.mentorPersonId = :personId OR pair.menteePersonId = :personId)', { personId: actor.id });
     if (filter.status) query.andWhere('pair.status = :status', { status: filter.status });
     if (filter.health) query.andWhere(HEALTH_SQL[filter.health], { today: on });
-    return pairsPage(query, filter, on);
+    return pairsPage(query, filter, on, this.vault);
   }
 }

@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { KeyVault } from '@flipside/personal-data';
 import { ParticipantRow } from '@flipside/read-models';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../identity/actor';
 import { READ_MODELS } from '../../read-your-writes/read-models.provider';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../shared/paging';
 import { ProgramVisibility } from '../shared/program-visibility';
-import { participantView } from '../shared/views';
+import { openerFor, participantView, personalValues } from '../shared/views';
 import { ListParticipantsDto } from './list-participants.dto';
 
 export class ListParticipantsQuery extends Query<Page<ReturnType<typeof participantView>>> {
@@ -25,6 +26,7 @@ export class ListParticipantsHandler implements IQueryHandler<ListParticipantsQu
   constructor(
     @Inject(READ_MODELS) private readonly dataSource: DataSource,
     private readonly visibility: ProgramVisibility,
+    private readonly vault: KeyVault,
   ) {}
 
   async execute({ programId, filter, actor }: ListParticipantsQuery) {
@@ -50,6 +52,7 @@ export class ListParticipantsHandler implements IQueryHandler<ListParticipantsQu
       .addOrderBy('participant.participantId', 'ASC')
       .limit(limit + 1)
       .getMany();
-    return pageOf(rows, limit, participantView, (row) => [row.enrolledOn, row.participantId]);
+    const open = await openerFor(this.vault, rows.flatMap(personalValues.participant));
+    return pageOf(rows, limit, (row) => participantView(row, open), (row) => [row.enrolledOn, row.participantId]);
   }
 }

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
+import { KeyVault } from '@flipside/personal-data';
 import { SessionRow } from '@flipside/read-models';
 import { DataSource } from 'typeorm';
 import { problems } from '../../http/problem';
@@ -7,7 +8,7 @@ import { Actor } from '../../identity/actor';
 import { READ_MODELS } from '../../read-your-writes/read-models.provider';
 import { decodeCursor, DEFAULT_PAGE_SIZE, Page, pageOf } from '../shared/paging';
 import { ProgramVisibility } from '../shared/program-visibility';
-import { sessionView } from '../shared/views';
+import { openerFor, personalValues, sessionView } from '../shared/views';
 import { ListSessionsDto } from './list-sessions.dto';
 
 export class ListSessionsQuery extends Query<Page<ReturnType<typeof sessionView>>> {
@@ -26,6 +27,7 @@ export class ListSessionsHandler implements IQueryHandler<ListSessionsQuery> {
   constructor(
     @Inject(READ_MODELS) private readonly dataSource: DataSource,
     private readonly visibility: ProgramVisibility,
+    private readonly vault: KeyVault,
   ) {}
 
   async execute({ programId, filter, actor }: ListSessionsQuery) {
@@ -44,6 +46,7 @@ export class ListSessionsHandler implements IQueryHandler<ListSessionsQuery> {
       .addOrderBy('session.sessionId', 'DESC')
       .limit(limit + 1)
       .getMany();
-    return pageOf(rows, limit, sessionView, (row) => [row.heldOn, row.sessionId]);
+    const open = await openerFor(this.vault, rows.flatMap(personalValues.session));
+    return pageOf(rows, limit, (row) => sessionView(row, open), (row) => [row.heldOn, row.sessionId]);
   }
 }

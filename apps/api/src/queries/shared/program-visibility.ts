@@ -10,7 +10,8 @@ export const isStaff = (actor: Actor) => actor.roles.some((role) => role === 'ad
 
 /**
  * Who may see which program: staff of its organization, and its own participants (whose token `sub` is their
- * participant id). Anyone else is told it does not exist (404, never 403).
+ * person id: enrolled means a participant row of that person in the program). Anyone else is told it does not
+ * exist (404, never 403).
  */
 @Injectable()
 export class ProgramVisibility {
@@ -19,7 +20,7 @@ export class ProgramVisibility {
   async program(programId: string, actor: Actor): Promise<ProgramOverviewRow> {
     const program = await this.dataSource.getRepository(ProgramOverviewRow).findOneBy({ programId });
     return visibleProgram(programId, program, actor, () =>
-      this.dataSource.getRepository(ParticipantRow).existsBy({ participantId: actor.id, programId }),
+      this.dataSource.getRepository(ParticipantRow).existsBy({ personId: actor.id, programId }),
     );
   }
 

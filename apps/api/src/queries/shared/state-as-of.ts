@@ -13,6 +13,7 @@ import {
   serializePosition,
   StreamNotFoundError,
 } from '@flipside/event-store';
+import { upcast } from '@flipside/personal-data';
 import { DashboardRows, evolveDashboard, ProgramOverviewRow } from '@flipside/read-models';
 import { MayBeOmitted } from '../../http/may-be-omitted';
 import { Actor } from '../../identity/actor';
@@ -87,7 +88,8 @@ export async function stateAsOf(reader: EventReader, programId: string, asOf: As
   // A pair's events all follow its Paired event: pairs formed after T have nothing to include.
   const pairIds = new Set(programEvents.filter((event) => event.type === 'Paired').map((event) => String(event.data.pairId)));
   const pairEvents = await Promise.all([...pairIds].map((pairId) => eventsOfPair(reader, pairId)));
-  const events = [...programEvents, ...pairEvents.flat().filter(included)].sort(order);
+  // As the projector's gate hands them over: upcast, personal fields as stored (the views open them).
+  const events = [...programEvents, ...pairEvents.flat().filter(included)].sort(order).map(upcast);
   const rows = new DashboardRows();
   for (const event of events) {
     try {
@@ -159,7 +161,10 @@ export class StatesAsOf {
 
   async visibleTo(programId: string, asOf: AsOf, actor: Actor): Promise<StateAsOf> {
     const state = await stateAsOf(this.store, programId, asOf);
-    await visibleProgram(programId, state?.program, actor, () => state?.rows.participants.find(actor.id)?.programId === programId);
+    // Enrolled then: a participant row of the caller's person (its token's `sub`) in the program.
+    await visibleProgram(programId, state?.program, actor, () =>
+      (state?.rows.participants.all() ?? []).some((participant) => participant.personId === actor.id && participant.programId === programId),
+    );
     return state!;
   }
 }
