@@ -5,3 +5,4 @@ export * from './master-keys';
 export * from './personal-data-cipher';
 export * from './person-directory';
 export * from './schema';
+export * from './erased-values';

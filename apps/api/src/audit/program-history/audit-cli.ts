@@ -44,6 +44,7 @@ async function exportProgram(programId: string, out: string | undefined): Promis
   const { loadConfig } = await import('@flipside/config');
   const { createEventStore, createPool } = await import('@flipside/event-store');
   const { loadSealKey, sealWith } = await import('@flipside/audit');
+  const { erasedValuesInKeyTable } = await import('@flipside/personal-data');
   const { exportProgramHistory, findProgramHistory } = await import('./history-export');
   const config = loadConfig(process.env, { jwt: false });
   const store = createEventStore(config);
@@ -56,7 +57,9 @@ async function exportProgram(programId: string, out: string | undefined): Promis
       console.error(`Program ${programId} was not found`);
       return 1;
     }
-    const lines = Readable.from(exportProgramHistory(store, history, { filter: {}, seal }), { objectMode: false });
+    // No master key here: which keys are destroyed is read from personal_data.data_keys, which needs none.
+    const options = { filter: {}, seal, erasedValues: erasedValuesInKeyTable(pool) };
+    const lines = Readable.from(exportProgramHistory(store, history, options), { objectMode: false });
     await pipeline(lines, out ? createWriteStream(out) : process.stdout);
     return 0;
   } finally {

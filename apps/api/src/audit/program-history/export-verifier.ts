@@ -97,6 +97,8 @@ function asEventLine(value: Record<string, unknown>, line: number): ExportEventL
     if (value[field] !== null && typeof value[field] !== 'string') problem(`${field} as text or null`, value[field]);
   }
   if (value.position !== null && (typeof value.position !== 'string' || !parsePosition(value.position))) problem('a log position or null', value.position);
+  // Outside the chain, like position: says the line's personal fields can no longer be opened.
+  if (value.erased !== undefined && value.erased !== true) problem('erased absent or true', value.erased);
   return value as unknown as ExportEventLine;
 }
 

@@ -1,6 +1,8 @@
-import { GENESIS_HASH, Seal, sealData } from '@flipside/audit';
+import { CONFIDENTIAL_FIELDS, GENESIS_HASH, Seal, sealData } from '@flipside/audit';
+import { DomainEventType, isDomainEventType, personalDataFields } from '@flipside/domain';
 import type { JsonObject, RecordedEvent } from '@flipside/event-store';
 import { serializePosition } from '@flipside/event-store/position';
+import { KeyVault, mapAt, valuesAt } from '@flipside/personal-data';
 
 /** One event as an auditor reads it: who did what, when and why, with its link in the stream's hash chain. */
 export interface HistoryEntry {
@@ -17,8 +19,13 @@ export interface HistoryEntry {
   readonly command: string | null;
   readonly correlationId: string | null;
   readonly causationId: string | null;
-  /** The stored data with each confidential field replaced by its seal. */
+  /**
+   * The stored data with each confidential field replaced by its seal (the seal covers the stored value). In a
+   * page, the other personal fields are opened (plaintext, null once erased); in an export they stay as stored.
+   */
   readonly data: Record<string, unknown>;
+  /** Present when the key of one of the event's personal fields was destroyed: the person was erased. */
+  readonly erased?: true;
   /** Null for events written before hashing (the unchained prefix of a stream). */
   readonly hash: string | null;
   /** The previous event's hash in the stream, GENESIS_HASH for the first chained event; null when unchained. */
@@ -79,7 +86,37 @@ export function historyEntry(event: RecordedEvent, linksTo: string, seal: Seal):
   };
 }
 
-export function exportEventLine(entry: HistoryEntry, event: RecordedEvent): ExportEventLine {
+/** The personal fields (`x-personal-data` paths) of an event type; none for types this version does not know. */
+const personalFieldsOf = (type: string) => (isDomainEventType(type) ? personalDataFields(type as DomainEventType) : []);
+
+/** Every stored personal value of an event: what keys must be loaded (or looked up) for it. */
+export const personalValuesOf = (event: RecordedEvent): unknown[] =>
+  personalFieldsOf(event.type).flatMap((field) => valuesAt(event.data, field.path));
+
+/**
+ * A page's entry with its personal fields opened through the vault (whose keys the caller loaded): plaintext, or
+ * null once erased. Confidential fields stay sealed; a destroyed key under one still marks the entry erased.
+ */
+export function openedHistoryEntry(entry: HistoryEntry, event: RecordedEvent, vault: KeyVault): HistoryEntry {
+  const confidential = CONFIDENTIAL_FIELDS[event.type] ?? [];
+  let data = entry.data;
+  let erased = false;
+  for (const field of personalFieldsOf(event.type)) {
+    if (confidential.includes(field.path)) {
+      if (valuesAt(event.data, field.path).some((value) => value !== null && vault.open(value) === null)) erased = true;
+      continue;
+    }
+    data = mapAt(data, field.path, (value) => {
+      const opened = vault.open(value);
+      if (opened === null && value !== null) erased = true;
+      return opened;
+    });
+  }
+  return erased ? { ...entry, data, erased: true } : { ...entry, data };
+}
+
+/** The export line: data in the chain's form (stored ciphertext, confidential fields sealed), `erased` when a key is gone. */
+export function exportEventLine(entry: HistoryEntry, event: RecordedEvent, erased = false): ExportEventLine {
   const { hash: _hash, ...metadata } = event.metadata;
-  return { kind: 'event', ...entry, metadata };
+  return { kind: 'event', ...entry, ...(erased ? { erased: true as const } : {}), metadata };
 }

@@ -1,7 +1,8 @@
 import { CHAIN_ALGORITHM, ProgramStreams, Seal, programStreams } from '@flipside/audit';
-import { EventReader } from '@flipside/event-store';
+import { EventReader, RecordedEvent } from '@flipside/event-store';
+import { ErasedValues } from '@flipside/personal-data';
 import { HistoryFilter, filterRecord, historyMatcher } from './history-filter';
-import { exportEventLine, historyEntry } from './history-entry';
+import { exportEventLine, historyEntry, HistoryEntry, personalValuesOf } from './history-entry';
 import { HistoryMerge, ReadSizes, historyStarts } from './history-merge';
 
 /** The last line of an export: what a verifier checks the events against. */
@@ -47,6 +48,8 @@ export function exportReadSizes(streams: number): ReadSizes {
 export interface ExportOptions {
   readonly filter: HistoryFilter;
   readonly seal: Seal;
+  /** Which stored personal values' keys are destroyed: their lines say `"erased": true`. */
+  readonly erasedValues: ErasedValues;
   readonly now?: () => Date;
 }
 
@@ -56,27 +59,32 @@ export interface ExportOptions {
  * or gone reader stops the reading.
  */
 export async function* exportProgramHistory(reader: EventReader, history: ProgramHistory, options: ExportOptions): AsyncGenerator<string> {
-  const { filter, seal } = options;
+  const { filter, seal, erasedValues } = options;
   const merge = new HistoryMerge(reader, history.streams, filter, historyStarts(history.streams), exportReadSizes);
   const matches = historyMatcher(filter);
   const heads: ExportManifest['heads'] = {};
   let count = 0;
   let firstPosition: string | null = null;
   let lastPosition: string | null = null;
-  let lines: string[] = [];
+  let chunk: { entry: HistoryEntry; event: RecordedEvent }[] = [];
+  // One look-up of destroyed keys per chunk of lines; the data itself stays exactly as the chain covers it.
+  const written = async (): Promise<string[]> => {
+    const erased = await erasedValues(chunk.flatMap(({ event }) => personalValuesOf(event)));
+    const lines = chunk.map(({ entry, event }) => JSON.stringify(exportEventLine(entry, event, personalValuesOf(event).some(erased))));
+    chunk = [];
+    return lines;
+  };
   for (let merged = await merge.next(); merged; merged = await merge.next()) {
     if (!matches(merged.event)) continue;
     const entry = historyEntry(merged.event, merged.linksTo, seal);
-    lines.push(JSON.stringify(exportEventLine(entry, merged.event)));
+    chunk.push({ entry, event: merged.event });
     if (count === 0) firstPosition = entry.position;
     lastPosition = entry.position;
     count += 1;
     heads[entry.stream] = { revision: entry.revision, hash: entry.hash };
-    if (lines.length >= LINES_PER_WRITE) {
-      yield lines.join('\n') + '\n';
-      lines = [];
-    }
+    if (chunk.length >= LINES_PER_WRITE) yield (await written()).join('\n') + '\n';
   }
+  const lines = await written();
   const manifest: ExportManifest = {
     kind: 'manifest',
     count,

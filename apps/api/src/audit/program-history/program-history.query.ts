@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Seal } from '@flipside/audit';
-import { EVENT_STORE, EventStore } from '@flipside/event-store';
+import { EVENT_STORE, EventStore, RecordedEvent } from '@flipside/event-store';
+import { erasedValuesInVault, KeyVault } from '@flipside/personal-data';
 import { problems } from '../../http/problem';
 import { Actor } from '../../identity/actor';
 import { SEAL } from '../audit.tokens';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor';
-import { HistoryEntry, historyEntry } from './history-entry';
+import { HistoryEntry, historyEntry, openedHistoryEntry, personalValuesOf } from './history-entry';
 import { exportProgramHistory, findProgramHistory, ProgramHistory } from './history-export';
 import { HistoryFilter, filterFingerprint, historyMatcher } from './history-filter';
 import { HistoryMerge, ReadSizes, historyStarts } from './history-merge';
@@ -68,6 +69,7 @@ export class ProgramHistoryHandler implements IQueryHandler<ProgramHistoryQuery>
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SEAL) private readonly seal: Seal,
+    private readonly vault: KeyVault,
   ) {}
 
   async execute({ programId, request, actor, as }: ProgramHistoryQuery): Promise<HistoryAnswer> {
@@ -84,7 +86,10 @@ export class ProgramHistoryHandler implements IQueryHandler<ProgramHistoryQuery>
     if (!history || history.organizationId !== actor.organizationId) {
       throw problems.notFound(`Program ${programId} was not found`, 'program-not-found');
     }
-    if (as === 'export') return { kind: 'export', lines: await primed(exportProgramHistory(this.store, history, { filter, seal: this.seal })) };
+    if (as === 'export') {
+      const options = { filter, seal: this.seal, erasedValues: erasedValuesInVault(this.vault) };
+      return { kind: 'export', lines: await primed(exportProgramHistory(this.store, history, options)) };
+    }
     return { kind: 'page', page: await this.page(history, filter, request) };
   }
 
@@ -95,12 +100,15 @@ export class ProgramHistoryHandler implements IQueryHandler<ProgramHistoryQuery>
     const starts = request.cursor === undefined ? historyStarts(history.streams) : decodeHistoryCursor(request.cursor, fingerprint, streams);
     const merge = new HistoryMerge(this.store, history.streams, filter, starts, pageReadSizes(limit));
     const matches = historyMatcher(filter);
-    const items: HistoryEntry[] = [];
-    for (let scanned = 0; items.length < limit && scanned < scanBudget(limit); scanned++) {
+    const found: { entry: HistoryEntry; event: RecordedEvent }[] = [];
+    for (let scanned = 0; found.length < limit && scanned < scanBudget(limit); scanned++) {
       const merged = await merge.next();
       if (!merged) break;
-      if (matches(merged.event)) items.push(historyEntry(merged.event, merged.linksTo, this.seal));
+      if (matches(merged.event)) found.push({ entry: historyEntry(merged.event, merged.linksTo, this.seal), event: merged.event });
     }
+    // Every key the page needs in one query, then each personal field opened (null where its key was destroyed).
+    await this.vault.load(found.flatMap(({ event }) => personalValuesOf(event)));
+    const items = found.map(({ entry, event }) => openedHistoryEntry(entry, event, this.vault));
     const more = await merge.hasMore();
     return { items, nextCursor: more ? encodeHistoryCursor({ fingerprint, starts: merge.nextStarts() }) : null };
   }
