@@ -10,6 +10,7 @@ import {
   describeRevision,
   serializePosition,
 } from '@flipside/event-store';
+import { KeyOwners, PersonalDataCipher } from '@flipside/personal-data';
 import { problems } from '../http/problem';
 import { CommandContext } from './command-context';
 import { DomainEventLike, envelope } from './event-envelope';
@@ -50,6 +51,11 @@ export interface RecordRequest<C, E, S, X = undefined> {
   prepare(current: StreamState<S>, loaded: X): Decision<C>;
   /** Loads what `prepare` needs besides the stream itself (e.g. the program), alongside the stream's own load. */
   load?(): Promise<X>;
+  /**
+   * Whose keys encrypt the decided events' personal fields. `state` is the stream's state with the decided events
+   * folded in, so a person or pair the same decision introduces (an enrolment, a pairing) is known.
+   */
+  keyOwners(state: S, loaded: X, organizationId: string): KeyOwners;
   /** For creations with a client-chosen id: a repeat of the same command answers with the first result. */
   readonly replayable?: boolean;
 }
@@ -87,6 +93,7 @@ export class DecisionRecorder {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly states: StreamStates,
     @Inject(SEAL) private readonly seal: Seal,
+    private readonly cipher: PersonalDataCipher,
   ) {}
 
   record<C, E extends DomainEventLike, S, X>(request: RecordRequest<C, E, S, X>): Promise<CommandOutcome> {
@@ -127,17 +134,25 @@ export class DecisionRecorder {
         if (earlier) return this.outcome(request.id, earlier.revision, earlier.position, false);
         throw violationProblem(decided.violation);
       }
+      if (decided.events.length === 0) {
+        // Nothing to record (e.g. erasing a person already erased): the held state may be behind, so confirm on a fresh one.
+        if (cached) continue;
+        return this.outcome(request.id, current.revision, await this.headPosition(streamName, current.revision), false);
+      }
       const expected = current.revision < 0n ? 'no_stream' : current.revision;
+      const after = decided.events.reduce((state, event) => decider.evolve(state, event), current.state);
+      // Stored encrypted: the plaintext only ever lives in this process's states, and the chain covers the ciphertext.
+      const stored = await this.cipher.encrypt(decided.events, request.keyOwners(after, loaded, decision.organizationId));
       // Hashed here, before the append, so both stores keep the same chain; a conflict decides and hashes again.
       const { events, headHash } = envelope(
-        decided.events,
+        stored,
         { context, command: request.command, organizationId: decision.organizationId, commandFingerprint: fingerprint },
         { streamName, revision: current.revision + 1n, previousHash: current.headHash, seal: this.seal },
       );
       try {
         const result = await this.store.append(streamName, events, expected);
         const appended = { revision: result.nextExpectedRevision, position: result.position, headHash };
-        this.states.advance(decider, streamName, current, decided.events, appended, fingerprint);
+        this.states.advance(decider, streamName, current, decided.events, appended, fingerprint, stored);
         return this.outcome(request.id, result.nextExpectedRevision, result.position, true);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -151,6 +166,13 @@ export class DecisionRecorder {
         if (!cached) await jitter(attempt);
       }
     }
+  }
+
+  /** Where the stream's last event sits in the log (a decision with no events answers with it). */
+  private async headPosition(streamName: string, revision: bigint): Promise<Position> {
+    if (revision < 0n) throw problems.notFound(`${streamName} holds no events`, 'stream-not-found');
+    const [head] = await this.store.readStream(streamName, { fromRevision: revision, maxCount: 1 });
+    return head.position;
   }
 
   private outcome(id: string, revision: bigint, position: Position, recordedNow: boolean): CommandOutcome {

@@ -4,6 +4,7 @@ import { problems } from '../http/problem';
 import { isAdmin } from '../identity/actor';
 import { CommandContext } from './command-context';
 import { CommandOutcome, DecisionRecorder } from './decision-recorder';
+import { pairKeyOwners } from './key-owners';
 import { ProgramAccess } from './program-access';
 
 type DataOf<T extends PairCommand['type']> = Extract<PairCommand, { type: T }>['data'];
@@ -13,6 +14,8 @@ export interface PairCommandOptions {
   readonly replayable?: boolean;
   /** Participants may send this command for a pair they belong to (objectives, sessions, feedback). */
   readonly pairMembersMay?: boolean;
+  /** A participant record the command speaks for (feedback's givenBy): a participant must be its person. */
+  readonly speaksFor?: string;
 }
 
 /**
@@ -45,9 +48,10 @@ export class PairCommands {
       prepare: (_pair, program) => {
         const pairContext = pairContextOf(program, pairId);
         if (!isAdmin(context.actor)) {
+          // A participant token's sub is its person id: it acts for every participant record of that person.
           const member =
             pairContext.pairStatus !== 'unknown' &&
-            (pairContext.mentorId === context.actor.id || pairContext.menteeId === context.actor.id);
+            (pairContext.mentorPersonId === context.actor.id || pairContext.menteePersonId === context.actor.id);
           if (!options.pairMembersMay || !member) {
             throw problems.forbidden(
               options.pairMembersMay
@@ -55,12 +59,16 @@ export class PairCommands {
                 : 'Only an admin may do this',
             );
           }
+          if (options.speaksFor !== undefined && program.participants[options.speaksFor]?.personId !== context.actor.id) {
+            throw problems.forbidden('A participant may only act as itself (the participant id must be one of your own)');
+          }
         }
         return {
           command: { type, data, context: pairContext, now: context.now } as PairCommand,
           organizationId: program.organizationId,
         };
       },
+      keyOwners: (_pair, program) => pairKeyOwners(program, pairId),
     });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ProgramCommand, programDecider, programStreamName } from '@flipside/domain';
 import { CommandContext } from './command-context';
 import { CommandOutcome, DecisionRecorder } from './decision-recorder';
+import { programKeyOwners } from './key-owners';
 import { visibleProgram } from './program-access';
 
 type DataOf<T extends ProgramCommand['type']> = Extract<ProgramCommand, { type: T }>['data'];
@@ -33,6 +34,7 @@ export class ProgramCommands {
             : visibleProgram(state, programId, context.actor).organizationId;
         return { command: { type, data, now: context.now } as ProgramCommand, organizationId };
       },
+      keyOwners: (state) => programKeyOwners(state),
     });
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GENESIS_HASH, headHashOf } from '@flipside/audit';
 import { Decider } from '@flipside/domain';
 import { EVENT_STORE, EventStore, Position, RecordedEvent, StreamNotFoundError } from '@flipside/event-store';
+import { KeyVault, PersonalDataCipher, keyIdOf } from '@flipside/personal-data';
 
 /** A stream's state as of a revision (-1: the stream does not exist yet). */
 export interface StreamState<S> {
@@ -11,22 +12,40 @@ export interface StreamState<S> {
   readonly headHash: string;
   /** Results of earlier fingerprinted commands on this stream, for replaying repeated creations. */
   readonly recorded: ReadonlyMap<string, { revision: bigint; position: Position }>;
+  /**
+   * One stored ciphertext per data key the state was folded from: once one of them no longer opens (its key was
+   * destroyed, here or in another process), the plaintext held in the state is dropped and the stream folded afresh.
+   */
+  readonly keySamples?: readonly string[];
 }
 
 const MAX_CACHED_STREAMS = 20000;
 
 /**
  * Folds streams into state, remembering the result: the next load reads only the events appended since.
- * The cache only ever holds states built from stored events, so it can lag but never lie.
+ * The cache only ever holds states built from stored events, so it can lag but never lie. Stored events pass
+ * through the personal-data cipher before `evolve` (upcast, decrypted; erased fields null), so states hold
+ * plaintext, and a state is folded afresh once a key it was opened with is destroyed.
  */
 @Injectable()
 export class StreamStates {
   private readonly cache = new Map<string, StreamState<unknown>>();
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly cipher: PersonalDataCipher,
+    private readonly vault: KeyVault,
+  ) {}
 
   async load<C, E, S>(decider: Decider<C, E, S>, streamName: string): Promise<StreamState<S>> {
-    const cached = this.cache.get(streamName) as StreamState<S> | undefined;
+    let cached = this.cache.get(streamName) as StreamState<S> | undefined;
+    if (cached?.keySamples?.length) {
+      await this.vault.load(cached.keySamples);
+      if (!this.opensAll(cached)) {
+        this.forget(streamName);
+        cached = undefined;
+      }
+    }
     const fromRevision = cached ? cached.revision + 1n : 0n;
     let events: RecordedEvent[];
     try {
@@ -37,7 +56,7 @@ export class StreamStates {
     }
     const base: StreamState<S> = cached ?? { state: decider.initialState, revision: -1n, headHash: GENESIS_HASH, recorded: new Map() };
     if (events.length === 0) return base;
-    const loaded = this.fold(decider, base, events);
+    const loaded = this.fold(decider, base, await this.cipher.open(events), events);
     this.remember(streamName, loaded);
     return loaded;
   }
@@ -47,10 +66,15 @@ export class StreamStates {
    * It may be behind the store (another process appended since): only use it where a stale revision is caught.
    */
   cached<C, E, S>(_decider: Decider<C, E, S>, streamName: string): StreamState<S> | undefined {
-    return this.cache.get(streamName) as StreamState<S> | undefined;
+    const cached = this.cache.get(streamName) as StreamState<S> | undefined;
+    // A state opened with a key destroyed since holds erased plaintext: `load` folds it afresh.
+    return cached && this.opensAll(cached) ? cached : undefined;
   }
 
-  /** After a successful append: the new state, and its head hash, are known without reading them back. */
+  /**
+   * After a successful append: the new state, and its head hash, are known without reading them back. `events` are
+   * the decided (plaintext) events, `stored` their stored form, whose ciphertexts join the state's key samples.
+   */
   advance<C, E, S>(
     decider: Decider<C, E, S>,
     streamName: string,
@@ -58,13 +82,15 @@ export class StreamStates {
     events: readonly E[],
     appended: { revision: bigint; position: Position; headHash: string },
     fingerprint?: string,
+    stored: readonly { readonly data: object }[] = [],
   ): void {
     const { revision, position, headHash } = appended;
     const recorded = new Map(before.recorded);
     if (fingerprint) recorded.set(fingerprint, { revision, position });
     const state = events.reduce((current, event) => decider.evolve(current, event), before.state);
+    const keySamples = withKeySamples(before.keySamples, stored);
     const current = this.cache.get(streamName);
-    if (!current || current.revision < revision) this.remember(streamName, { state, revision, headHash, recorded });
+    if (!current || current.revision < revision) this.remember(streamName, { state, revision, headHash, recorded, keySamples });
   }
 
   /** Drops the held state: the store no longer has what it was built from (e.g. events removed), so fold afresh. */
@@ -72,7 +98,16 @@ export class StreamStates {
     this.cache.delete(streamName);
   }
 
-  private fold<C, E, S>(decider: Decider<C, E, S>, base: StreamState<S>, events: RecordedEvent[]): StreamState<S> {
+  /** Whether every key the state was opened with still opens (false too when a key is no longer held here). */
+  private opensAll(state: StreamState<unknown>): boolean {
+    try {
+      return (state.keySamples ?? []).every((sample) => this.vault.open(sample) !== null);
+    } catch {
+      return false;
+    }
+  }
+
+  private fold<C, E, S>(decider: Decider<C, E, S>, base: StreamState<S>, events: readonly RecordedEvent[], stored: readonly RecordedEvent[]): StreamState<S> {
     let state = base.state;
     let recorded = base.recorded as Map<string, { revision: bigint; position: Position }>;
     for (const event of events) {
@@ -83,8 +118,9 @@ export class StreamStates {
         recorded.set(fingerprint, { revision: event.revision, position: event.position });
       }
     }
-    const last = events[events.length - 1];
-    return { state, revision: last.revision, headHash: headHashOf(last), recorded };
+    // The head hash is of the stored form: the chain covers ciphertext.
+    const last = stored[stored.length - 1];
+    return { state, revision: last.revision, headHash: headHashOf(last), recorded, keySamples: withKeySamples(base.keySamples, stored) };
   }
 
   private remember(streamName: string, state: StreamState<unknown>): void {
@@ -93,4 +129,25 @@ export class StreamStates {
     // Map keeps insertion order: the first key is the least recently loaded stream.
     if (this.cache.size > MAX_CACHED_STREAMS) this.cache.delete(this.cache.keys().next().value as string);
   }
+}
+
+/** The samples plus one ciphertext of each key the events use that the samples do not name yet. */
+function withKeySamples(samples: readonly string[] = [], events: readonly { readonly data: object }[]): readonly string[] {
+  const keyIds = new Set(samples.map((sample) => keyIdOf(sample)));
+  let added: string[] | undefined;
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      const keyId = keyIdOf(value);
+      if (keyId !== undefined && !keyIds.has(keyId)) {
+        keyIds.add(keyId);
+        (added ??= [...samples]).push(value);
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach(visit);
+    } else if (typeof value === 'object' && value !== null) {
+      Object.values(value).forEach(visit);
+    }
+  };
+  for (const event of events) visit(event.data);
+  return added ?? samples;
 }
