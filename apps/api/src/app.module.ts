@@ -13,6 +13,7 @@ import { PairsModule } from './pairs/pairs.module';
 import { ObjectivesModule } from './objectives/objectives.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { FeedbackModule } from './feedback/feedback.module';
+import { PeopleModule } from './people/people.module';
 import { QueriesModule } from './queries/queries.module';
 import { AuditModule } from './audit/audit.module';
 import { OpenApiModule } from './openapi/openapi.module';
@@ -40,6 +41,7 @@ export class AppModule {
         ObjectivesModule,
         SessionsModule,
         FeedbackModule,
+        PeopleModule,
         QueriesModule,
         AuditModule,
         OpenApiModule,

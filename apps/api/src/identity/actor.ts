@@ -4,7 +4,10 @@ export type Role = (typeof ROLES)[number];
 
 /** Who is asking: the verified claims of the bearer token. */
 export interface Actor {
-  /** `sub`: a user id; for participants, their participantId. */
+  /**
+   * `sub`: a user id. For participants, their person id (the `personId` they were enrolled with, lower-cased): it
+   * acts for every participant record of that person in its organization, across programs.
+   */
   readonly id: string;
   /** `org`: the organization whose programs this actor may see. */
   readonly organizationId: string;

@@ -147,6 +147,8 @@ function actorOf(claims: JWTPayload): Actor {
   if (!Array.isArray(roles) || roles.length === 0 || !roles.every((role) => (ROLES as readonly unknown[]).includes(role))) {
     throw new InvalidTokenError(`The roles claim must be a non-empty list of ${ROLES.join(', ')}`);
   }
-  // Ids are lower-case everywhere; identity providers may send UUIDs upper-case.
-  return { id: UUID.test(sub) ? sub.toLowerCase() : sub, organizationId: org, roles: roles as Role[] };
+  // Ids are lower-case everywhere; identity providers may send UUIDs upper-case, and a participant's sub is its
+  // person id, lower-cased at the edge like the enrolment's personId.
+  const lowerCase = UUID.test(sub) || roles.includes('participant');
+  return { id: lowerCase ? sub.toLowerCase() : sub, organizationId: org, roles: roles as Role[] };
 }

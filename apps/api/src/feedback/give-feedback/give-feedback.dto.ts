@@ -15,7 +15,7 @@ export class GiveFeedbackDto {
   @IsIn(PARTICIPANT_ROLES)
   fromRole!: ParticipantRole;
 
-  /** The pair member giving it; a participant may only give feedback as itself. */
+  /** The pair member giving it; a participant may only give feedback as one of its own participant records. */
   @IsId()
   givenBy!: string;
 

@@ -1,5 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
+import { PersonDirectory } from '@flipside/personal-data';
 import { CommandContext } from '../../streams/command-context';
 import { CommandOutcome } from '../../streams/decision-recorder';
 import { ProgramCommands } from '../../streams/program-commands';
@@ -15,11 +16,16 @@ export class EnrolParticipantCommand {
 
 @CommandHandler(EnrolParticipantCommand)
 export class EnrolParticipantHandler implements ICommandHandler<EnrolParticipantCommand, CommandOutcome> {
-  constructor(private readonly programs: ProgramCommands) {}
+  constructor(
+    private readonly programs: ProgramCommands,
+    private readonly persons: PersonDirectory,
+  ) {}
 
-  execute({ programId, body, context }: EnrolParticipantCommand): Promise<CommandOutcome> {
+  async execute({ programId, body, context }: EnrolParticipantCommand): Promise<CommandOutcome> {
     const { id, ...participant } = body;
     const participantId = id ?? randomUUID();
+    // Before the append, so erasure always finds the program; a row left by a refused append is harmless (skipped).
+    await this.persons.recordEnrolment(context.actor.organizationId, participant.personId, programId);
     return this.programs.record('EnrolParticipant', { ...participant, programId, participantId }, context, {
       id: participantId,
       replayable: id !== undefined,

@@ -12,12 +12,20 @@ import {
 } from 'class-validator';
 import { MayBeOmitted } from '../../http/may-be-omitted';
 import { IsId } from '../../http/is-id';
+import { IsPersonId } from '../../http/person-id';
 import { LIMITS, PARTICIPANT_ROLES, ParticipantRole } from '@flipside/domain';
 
 export class EnrolParticipantDto {
-  /** Optional client-chosen participant id (the `sub` of the participant's tokens). */
+  /** Optional client-chosen participant id. */
   @MayBeOmitted() @IsId()
   id?: string;
+
+  /**
+   * The person's stable employee id in the organization (lower-cased): the `sub` of their participant tokens, what
+   * links their participant records across programs, and what erasure names. One participant per person per program.
+   */
+  @IsPersonId()
+  personId!: string;
 
   @IsIn(PARTICIPANT_ROLES)
   role!: ParticipantRole;
@@ -35,7 +43,8 @@ export class EnrolParticipantDto {
   @IsString() @Length(LIMITS.department.minLength, LIMITS.department.maxLength)
   department!: string;
 
-  @MayBeOmitted() @IsString() @Length(LIMITS.id.minLength, LIMITS.id.maxLength)
+  /** The manager's person id (who may or may not be enrolled): no pair inside a reporting line. */
+  @MayBeOmitted() @IsPersonId()
   managerId?: string;
 
   /** What they can teach. */
