@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainEvent, PairEvent, ProgramEvent } from '@flipside/domain';
+import { DomainEvent, EVENT_SCHEMA_VERSION, PairEvent, ProgramEvent } from '@flipside/domain';
 import { EventStore, EventToAppend, JsonObject } from '@flipside/event-store';
 
 /** Planted in what must never leave Flipside; suites scan every produced message for them. */
@@ -24,7 +24,7 @@ export interface ProgramShape {
 /** Stored metadata as the API writes it (apps/api event-envelope). */
 function metadataFor(organizationId: string, occurredAt: string, correlationId: string): JsonObject {
   return {
-    schemaVersion: 1,
+    schemaVersion: EVENT_SCHEMA_VERSION,
     occurredAt,
     organizationId,
     actor: { id: 'admin-7', roles: ['admin'] },
@@ -75,12 +75,12 @@ export function programLife(shape: ProgramShape): { programId: string; streams: 
     const menteeId = `emp-e${index}-${programId.slice(0, 4)}`;
     pairs.push({ pairId: randomUUID(), mentorId, menteeId });
     program({ type: 'ParticipantEnrolled', data: {
-      programId, participantId: mentorId, role: 'mentor', displayName: `Mentor ${index}`, email: `mentor.${index}@acme.example`,
+      programId, participantId: mentorId, personId: mentorId, role: 'mentor', displayName: `Mentor ${index}`, email: `mentor.${index}@acme.example`,
       seniority: 2, department: 'Engineering', managerId: 'emp-boss', skills: ['social media', 'AI assistants'],
       interests: ['strategy'], capacity: 1, enrolledOn: day(-5),
     } }, 1);
     program({ type: 'ParticipantEnrolled', data: {
-      programId, participantId: menteeId, role: 'mentee', displayName: `Executive ${index}`, email: `exec.${index}@acme.example`,
+      programId, participantId: menteeId, personId: menteeId, role: 'mentee', displayName: `Executive ${index}`, email: `exec.${index}@acme.example`,
       seniority: 9, department: 'Board', skills: ['negotiation'], interests: ['AI assistants'], enrolledOn: day(-5),
     } }, 1);
     program({ type: 'TrainingCompleted', data: { programId, participantId: mentorId, module: 'Mentoring 101', completedOn: day(-2) } }, 2);
