@@ -37,6 +37,8 @@ export interface FlipsideConfig {
   readonly auditAnchorEverySeconds: number;
   /** FLIPSIDE_MASTER_KEY (and FLIPSIDE_RETIRED_MASTER_KEYS during a rotation): wraps the personal-data keys. API only. */
   readonly masterKeys?: MasterKeys;
+  /** Benchmarks only (FLIPSIDE_UNSAFE_PLAINTEXT_FOR_BENCHMARKS=1): personal data stored unencrypted, to measure what encryption costs. */
+  readonly plaintextForBenchmarks: boolean;
 }
 
 export class ConfigurationError extends Error {
@@ -127,6 +129,14 @@ function masterKeysOf(env: NodeJS.ProcessEnv, problems: string[]): MasterKeys | 
   }
 }
 
+function plaintextForBenchmarks(env: NodeJS.ProcessEnv, problems: string[]): boolean {
+  const raw = env.FLIPSIDE_UNSAFE_PLAINTEXT_FOR_BENCHMARKS;
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw !== '1') problems.push(`FLIPSIDE_UNSAFE_PLAINTEXT_FOR_BENCHMARKS must be 1 or unset, got "${raw}"`);
+  if (env.NODE_ENV === 'production') problems.push('FLIPSIDE_UNSAFE_PLAINTEXT_FOR_BENCHMARKS is refused when NODE_ENV=production: personal data is always encrypted there');
+  return raw === '1';
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNeeds = { jwt: true }): FlipsideConfig {
   const problems: string[] = [];
   const databaseUrl = env.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -190,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, needs: ConfigNe
     maxConcurrentRequests: nonNegativeInteger('API_MAX_CONCURRENT_REQUESTS', env.API_MAX_CONCURRENT_REQUESTS, 16, problems),
     maxQueuedRequests: nonNegativeInteger('API_MAX_QUEUED_REQUESTS', env.API_MAX_QUEUED_REQUESTS, 48, problems),
     masterKeys: needs.masterKey ?? needs.jwt ? masterKeysOf(env, problems) : undefined,
+    plaintextForBenchmarks: plaintextForBenchmarks(env, problems),
   };
   if (problems.length > 0) throw new ConfigurationError(problems);
   return config;

@@ -30,7 +30,12 @@ const PERSONAL_DATA_POOL = Symbol('PersonalDataPool');
         return KeyVault.open(pool, config.masterKeys);
       },
     },
-    { provide: PersonalDataCipher, inject: [KeyVault], useFactory: (vault: KeyVault) => new PersonalDataCipher(vault) },
+    {
+      provide: PersonalDataCipher,
+      inject: [KeyVault, FLIPSIDE_CONFIG],
+      useFactory: (vault: KeyVault, config: FlipsideConfig) =>
+        new PersonalDataCipher(vault, { plaintextForBenchmarks: config.plaintextForBenchmarks }),
+    },
     { provide: PersonDirectory, inject: [PERSONAL_DATA_POOL], useFactory: (pool: Pool) => new PersonDirectory(pool) },
   ],
   exports: [KeyVault, PersonalDataCipher, PersonDirectory],
