@@ -66,7 +66,7 @@ describe('Identity and access', () => {
 
   it('lets a pair member log sessions, set objectives and give feedback as itself, and nothing else', async () => {
     if (!api) return;
-    const mentee = bearer(api.token({ sub: pair.menteeId, roles: ['participant'] }));
+    const mentee = bearer(api.token({ sub: pair.menteePersonId, roles: ['participant'] }));
     const base = `/v1/programs/${pair.programId}/pairs/${pair.pairId}`;
     await api.http().post(`${base}/sessions`).set(mentee).send(examples.session()).expect(201);
     const objective = await api.http().post(`${base}/objectives`).set(mentee).send(examples.objective()).expect(201);
@@ -88,7 +88,7 @@ describe('Identity and access', () => {
 
   it('403 for a participant on a pair it does not belong to', async () => {
     if (!api) return;
-    const outsider = bearer(api.token({ sub: '4f0c1a8e-0000-4000-8000-000000000000', roles: ['participant'] }));
+    const outsider = bearer(api.token({ sub: 'emp-not-in-this-pair', roles: ['participant'] }));
     await unchanged(
       () => api!.http().post(`/v1/programs/${pair.programId}/pairs/${pair.pairId}/sessions`).set(outsider).send(examples.session()),
       403,

@@ -40,6 +40,7 @@ describe('State as of any moment: the program overview and a pair rebuilt from t
     pairId: string;
     endedPairId: string;
     menteeId: string;
+    menteePersonId: string;
     beforeCreation: string;
     createdAt: string;
     launchPosition: string;
@@ -61,7 +62,9 @@ describe('State as of any moment: the program overview and a pair rebuilt from t
     const enrol = async (body: object) => (await post(`${base}/participants`, body).expect(201)).body.id as string;
     const mentor = await enrol(examples.mentor());
     const secondMentor = await enrol(examples.mentor({ displayName: 'Ana Lima' }));
-    a.menteeId = await enrol(examples.mentee());
+    const mentee = examples.mentee();
+    a.menteeId = await enrol(mentee);
+    a.menteePersonId = mentee.personId;
     const secondMentee = await enrol(examples.mentee({ displayName: 'Ruth Okafor' }));
     const leaving = await enrol(examples.mentee({ displayName: 'Tom Berg' }));
     await post(`${base}/participants/${mentor}/trainings`, { module: 'Reverse mentoring essentials', completedOn: examples.session().heldOn }).expect(200);
@@ -205,7 +208,7 @@ describe('State as of any moment: the program overview and a pair rebuilt from t
       const pair = await asOf(pairPath(), a.sessionPosition, as([...roles])).expect(200);
       expect(pair.text).not.toContain('CONFIDENTIAL-MARKER');
     }
-    const mentee = as(['participant'], a.menteeId);
+    const mentee = as(['participant'], a.menteePersonId);
     await asOf(overview(), a.sessionPosition, mentee).expect(200);
     await asOf(pairPath(), a.sessionPosition, mentee).expect(200);
     await asOf(pairPath(a.endedPairId), a.sessionPosition, mentee).expect(404);

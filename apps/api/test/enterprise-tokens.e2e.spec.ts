@@ -183,10 +183,10 @@ describe('Tokens signed by an identity provider, keys from its JWKS endpoint', (
     expect((await commandAnswer(api, await sign(ec, { sub: 'admin-\u{1F600}' }))).status).toBe(201);
   });
 
-  it('treats an upper-case UUID sub as the lower-case participant', async () => {
+  it("treats a participant's sub in upper case as its lower-case person id", async () => {
     if (!api) return;
     const pair = await runningPair(api, await sign(ec));
-    const mentee = bearer(await sign(ec, { sub: pair.menteeId.toUpperCase(), roles: ['participant'] }));
+    const mentee = bearer(await sign(ec, { sub: pair.menteePersonId.toUpperCase(), roles: ['participant'] }));
     const base = `/v1/programs/${pair.programId}/pairs/${pair.pairId}`;
     await api.http().post(`${base}/sessions`).set(mentee).send(examples.session()).expect(201);
     await api

@@ -63,8 +63,9 @@ describe('Retries that must not record twice', () => {
     it('answers only the caller that made the first request: another subject with the key runs its own request', async () => {
       if (!api) return;
       const pair = await runningPair(api);
-      const m2 = await api.http().post(`/v1/programs/${pair.programId}/participants`).set(auth).send(examples.mentor()).expect(201);
-      const outsider = { Authorization: `Bearer ${api.token({ sub: m2.body.id, roles: ['participant'] })}` };
+      const m2 = examples.mentor();
+      await api.http().post(`/v1/programs/${pair.programId}/participants`).set(auth).send(m2).expect(201);
+      const outsider = { Authorization: `Bearer ${api.token({ sub: m2.personId, roles: ['participant'] })}` };
       const sessions = `/v1/programs/${pair.programId}/pairs/${pair.pairId}/sessions`;
       const key = randomUUID();
       const body = examples.session();

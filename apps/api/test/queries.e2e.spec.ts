@@ -124,7 +124,7 @@ describe('Queries through the API, on read models kept by a running projector', 
     expect(forAnalyst.text).not.toContain('ADMIN-ONLY-COMMENT');
     await get(pairPath, as(['auditor'])).expect(200);
 
-    const mentee = as(['participant'], ids.menteeId);
+    const mentee = as(['participant'], ids.menteePersonId);
     const own = await get(pairPath, mentee).expect(200);
     expect(own.text).not.toContain('ADMIN-ONLY-COMMENT');
     await get(`/v1/programs/${ids.programId}`, mentee).expect(200);

@@ -121,6 +121,7 @@ describe('The contract fuzz (docs/openapi.yaml against the running API)', () => 
         ids: {
           programId: [pair.programId],
           participantId: [pair.mentorId, pair.menteeId],
+          personId: [pair.mentorPersonId, pair.menteePersonId],
           mentorId: [pair.mentorId],
           menteeId: [pair.menteeId],
           givenBy: [pair.mentorId, pair.menteeId],
@@ -129,10 +130,10 @@ describe('The contract fuzz (docs/openapi.yaml against the running API)', () => 
           sessionId: [session.body.id as string],
         },
         tokens: {
-          mentor: token(pair.mentorId, ['participant']),
-          mentee: token(pair.menteeId, ['participant']),
-          analystAndParticipant: token(pair.mentorId, ['analyst', 'participant']),
-          mentorElsewhere: token(pair.mentorId, ['participant'], elsewhere),
+          mentor: token(pair.mentorPersonId, ['participant']),
+          mentee: token(pair.menteePersonId, ['participant']),
+          analystAndParticipant: token(pair.mentorPersonId, ['analyst', 'participant']),
+          mentorElsewhere: token(pair.mentorPersonId, ['participant'], elsewhere),
         },
       });
     }

@@ -101,6 +101,7 @@ export const examples = {
     ...overrides,
   }),
   mentor: (overrides: Record<string, unknown> = {}) => ({
+    personId: `emp-mentor-${randomUUID().slice(0, 8)}`,
     role: 'mentor',
     displayName: 'Kavya Rao',
     email: `kavya.${randomUUID().slice(0, 8)}@example.com`,
@@ -111,6 +112,7 @@ export const examples = {
     ...overrides,
   }),
   mentee: (overrides: Record<string, unknown> = {}) => ({
+    personId: `emp-mentee-${randomUUID().slice(0, 8)}`,
     role: 'mentee',
     displayName: 'Jack Miller',
     email: `jack.${randomUUID().slice(0, 8)}@example.com`,
@@ -140,13 +142,15 @@ export const examples = {
   }),
 };
 
-/** A launched program with one mentor and one mentee paired: the usual starting point of pair tests. */
+/** A launched program with one mentor and one mentee paired (each a person of their own): the usual starting point of pair tests. */
 export async function runningPair(api: ApiHarness, token = api.token()) {
   const auth = { Authorization: `Bearer ${token}` };
   const program = await api.http().post('/v1/programs').set(auth).send(examples.program()).expect(201);
   const programId = program.body.id as string;
-  const mentor = await api.http().post(`/v1/programs/${programId}/participants`).set(auth).send(examples.mentor()).expect(201);
-  const mentee = await api.http().post(`/v1/programs/${programId}/participants`).set(auth).send(examples.mentee()).expect(201);
+  const mentorBody = examples.mentor();
+  const menteeBody = examples.mentee();
+  const mentor = await api.http().post(`/v1/programs/${programId}/participants`).set(auth).send(mentorBody).expect(201);
+  const mentee = await api.http().post(`/v1/programs/${programId}/participants`).set(auth).send(menteeBody).expect(201);
   await api.http().post(`/v1/programs/${programId}/launch`).set(auth).expect(200);
   const pair = await api
     .http()
@@ -154,5 +158,13 @@ export async function runningPair(api: ApiHarness, token = api.token()) {
     .set(auth)
     .send({ mentorId: mentor.body.id, menteeId: mentee.body.id })
     .expect(201);
-  return { programId, mentorId: mentor.body.id as string, menteeId: mentee.body.id as string, pairId: pair.body.id as string };
+  return {
+    programId,
+    mentorId: mentor.body.id as string,
+    menteeId: mentee.body.id as string,
+    pairId: pair.body.id as string,
+    /** The persons behind the two participant records: the `sub` of their participant tokens. */
+    mentorPersonId: mentorBody.personId,
+    menteePersonId: menteeBody.personId,
+  };
 }
