@@ -4,6 +4,7 @@ import {
   EVENT_SCHEMA_VERSION,
   EVENT_TYPES,
   eventSchemaFileName,
+  eventSchemaVersions,
   isDomainEventType,
   loadEventSchema,
   PAIR_EVENT_TYPES,
@@ -24,7 +25,15 @@ describe('event schemas', () => {
 
   it('have one file per event type, and no file without an event type', () => {
     const files = readdirSync(SCHEMA_DIRECTORY).filter((file) => file.endsWith('.json')).sort();
-    expect(files).toEqual(EVENT_TYPES.map((type) => eventSchemaFileName(type)).sort());
+    const expected = EVENT_TYPES.flatMap((type) => eventSchemaVersions(type).map((version) => eventSchemaFileName(type, version)));
+    expect(files).toEqual(expected.sort());
+  });
+
+  it('keep v1 for every type but PersonErased (new in v2), and v2 for every type', () => {
+    expect(EVENT_TYPES.filter((type) => eventSchemaVersions(type).join() !== '1,2')).toEqual(['PersonErased']);
+    expect(eventSchemaVersions('PersonErased')).toEqual([2]);
+    expect(loadEventSchema('Paired', 1).$id).toBe('urn:flipside:event:Paired:v1');
+    expect(() => loadEventSchema('PersonErased', 1)).toThrow("no schema for event type 'PersonErased' at version 1");
   });
 
   it.each(EVENT_TYPES.map((type) => [type]))('%s: a draft 2020-12 schema of a closed object, at the current version', (type) => {
@@ -96,11 +105,14 @@ describe('the schemas refuse what the code never writes', () => {
 });
 
 describe('the schemas agree with LIMITS', () => {
+  // A personal field's plaintext constraints sit in its first anyOf branch (the second is the ciphertext).
+  const step = (node: unknown, key: string): unknown => {
+    const schema = node as Record<string, unknown> | undefined;
+    if (schema && !(key in schema) && Array.isArray(schema.anyOf)) return (schema.anyOf[0] as Record<string, unknown>)[key];
+    return schema?.[key];
+  };
   const at = (type: (typeof EVENT_TYPES)[number], pointer: string): unknown =>
-    pointer
-      .split('/')
-      .filter(Boolean)
-      .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], loadEventSchema(type));
+    pointer.split('/').filter(Boolean).reduce<unknown>(step, loadEventSchema(type));
 
   const bounds: Array<[(typeof EVENT_TYPES)[number], string, number]> = [
     ['ProgramCreated', '/properties/name/maxLength', LIMITS.programName.maxLength],
@@ -112,6 +124,9 @@ describe('the schemas agree with LIMITS', () => {
     ['ProgramCreated', '/properties/cadence/properties/minSessionMinutes/maximum', LIMITS.minSessionMinutes.max],
     ['ProgramCreated', '/properties/maxMenteesPerMentor/maximum', LIMITS.maxMenteesPerMentor.max],
     ['ProgramClosed', '/properties/outcome/maxLength', LIMITS.programOutcome.maxLength],
+    ['ParticipantEnrolled', '/properties/personId/maxLength', LIMITS.personId.maxLength],
+    ['ParticipantEnrolled', '/properties/managerId/maxLength', LIMITS.personId.maxLength],
+    ['PersonErased', '/properties/personId/maxLength', LIMITS.personId.maxLength],
     ['ParticipantEnrolled', '/properties/seniority/minimum', LIMITS.seniority.min],
     ['ParticipantEnrolled', '/properties/seniority/maximum', LIMITS.seniority.max],
     ['ParticipantEnrolled', '/properties/displayName/maxLength', LIMITS.displayName.maxLength],
@@ -141,5 +156,39 @@ describe('the schemas agree with LIMITS', () => {
   ];
   it.each(bounds)('%s %s is %d', (type, pointer, expected) => {
     expect(at(type, pointer)).toBe(expected);
+  });
+});
+
+describe('the person id format', () => {
+  it.each([
+    ['ParticipantEnrolled', '/properties/personId/pattern'],
+    ['ParticipantEnrolled', '/properties/managerId/pattern'],
+    ['PersonErased', '/properties/personId/pattern'],
+  ] as const)('%s %s is LIMITS.personId.pattern', (type, pointer) => {
+    const [, , property, keyword] = pointer.split('/');
+    const schema = loadEventSchema(type) as unknown as { properties: Record<string, Record<string, unknown>> };
+    expect(schema.properties[property][keyword]).toBe(LIMITS.personId.pattern);
+  });
+});
+
+describe('personal fields in v2 hold plaintext or ciphertext', () => {
+  const ciphertext = 'pd1:0b6f1c1e-5a8e-4d7b-9a37-2f6a2c1d9e10:' + 'QUJD'.repeat(2000);
+  const enrolled = samples.find((event) => event.type === 'ParticipantEnrolled');
+  const session = samples.find((event) => event.type === 'SessionHeld' && event.data.actionItems.length > 0);
+  if (!enrolled || !session || session.type !== 'SessionHeld') throw new Error('samples missing');
+
+  it('accepts a ciphertext longer than the plaintext limit', () => {
+    expect(eventSchemaErrors({ type: 'ParticipantEnrolled', data: { ...enrolled.data, displayName: ciphertext, email: ciphertext } })).toEqual([]);
+    const items = session.data.actionItems.map((item) => ({ ...item, description: ciphertext }));
+    expect(eventSchemaErrors({ type: 'SessionHeld', data: { ...session.data, insights: ciphertext, actionItems: items } })).toEqual([]);
+  });
+
+  it('still refuses a plaintext beyond its limit, and a malformed ciphertext', () => {
+    expect(eventSchemaErrors({ type: 'ParticipantEnrolled', data: { ...enrolled.data, displayName: 'x'.repeat(121) } })).not.toEqual([]);
+    expect(eventSchemaErrors({ type: 'ParticipantEnrolled', data: { ...enrolled.data, displayName: 'pd1:not-a-key:' + 'x'.repeat(200) } })).not.toEqual([]);
+  });
+
+  it('leave fields that are not personal as they were in v1 (no ciphertext there)', () => {
+    expect(eventSchemaErrors({ type: 'ParticipantEnrolled', data: { ...enrolled.data, department: ciphertext } })).not.toEqual([]);
   });
 });

@@ -19,3 +19,5 @@ export * from './pair/pair.state';
 export * from './pair/pair.decider';
 
 export * from './event-schemas';
+export * from './personal-data';
+export * from './upcasting';

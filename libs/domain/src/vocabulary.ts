@@ -68,6 +68,11 @@ export const LIMITS = {
   programOutcome: { maxLength: 2000 },
 
   // Participants
+  /**
+   * The stable employee identifier of a person (the organisation's, not ours): it links one person's participant
+   * records across programs and is what erasure and sign-in name. Letters, digits and - _ . : @ only.
+   */
+  personId: { minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:@-]+$' },
   displayName: { minLength: 1, maxLength: 120 },
   email: { maxLength: 254 },
   seniority: { min: 1, max: 10 },

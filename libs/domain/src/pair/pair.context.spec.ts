@@ -13,6 +13,20 @@ const history: ProgramEvent[] = [
       startsOn: '2025-03-01', endsOn: '2025-08-31', maxMenteesPerMentor: 1, pairingRule: 'reverse', createdOn: '2025-02-20',
     },
   },
+  ...(
+    [
+      ['p-priya', 'E1001', 'mentor', 2],
+      ['p-margaret', 'E0042', 'mentee', 9],
+      ['p-sam', 'E1002', 'mentor', 3],
+      ['p-tom', 'E0077', 'mentee', 7],
+    ] as const
+  ).map(([participantId, personId, role, seniority]): ProgramEvent => ({
+    type: 'ParticipantEnrolled',
+    data: {
+      programId, participantId, personId, role, displayName: participantId, email: `${participantId}@acme.example`,
+      seniority, department: 'Somewhere', skills: [], interests: [], enrolledOn: '2025-02-25',
+    },
+  })),
   { type: 'ProgramLaunched', data: { programId, launchedOn: '2025-03-01' } },
   { type: 'Paired', data: { programId, pairId: 'pair-1', mentorId: 'p-priya', menteeId: 'p-margaret', pairedBy: 'admin', pairedOn: '2025-03-03' } },
   { type: 'Paired', data: { programId, pairId: 'pair-2', mentorId: 'p-sam', menteeId: 'p-tom', pairedBy: 'admin', pairedOn: '2025-03-03' } },
@@ -28,6 +42,8 @@ describe('pairContextOf (what a pair command learns from its program)', () => {
       pairStatus: 'active',
       mentorId: 'p-priya',
       menteeId: 'p-margaret',
+      mentorPersonId: 'E1001',
+      menteePersonId: 'E0042',
       pairedOn: '2025-03-03',
       programStartsOn: '2025-03-01',
       programEndsOn: '2025-08-31',

@@ -1,5 +1,5 @@
 import { CalendarDate } from '../shared/calendar';
-import { ProgramState } from '../program/program.state';
+import { ExistingProgram, ProgramState } from '../program/program.state';
 import { FocusArea, ProgramStatus } from '../vocabulary';
 
 /**
@@ -16,6 +16,9 @@ export interface KnownPairContext {
   readonly pairStatus: 'active' | 'ended';
   readonly mentorId: string;
   readonly menteeId: string;
+  /** The mentor's and mentee's personIds, so the API can tell whether the caller is a member of the pair. */
+  readonly mentorPersonId: string;
+  readonly menteePersonId: string;
   readonly pairedOn: CalendarDate;
   readonly programStartsOn: CalendarDate;
   readonly programEndsOn: CalendarDate;
@@ -40,9 +43,16 @@ export function pairContextOf(programState: ProgramState, pairId: string): PairC
     pairStatus: pair.active ? 'active' : 'ended',
     mentorId: pair.mentorId,
     menteeId: pair.menteeId,
+    mentorPersonId: personIdOf(programState, pair.mentorId),
+    menteePersonId: personIdOf(programState, pair.menteeId),
     pairedOn: pair.pairedOn,
     programStartsOn: programState.startsOn,
     programEndsOn: programState.endsOn,
     focusAreas: programState.focusAreas,
   };
+}
+
+// A pair's members are always enrolled; were one missing, its participant id stands in (as v1 records' personId).
+function personIdOf(programState: ExistingProgram, participantId: string): string {
+  return programState.participants[participantId]?.personId ?? participantId;
 }

@@ -33,6 +33,8 @@ function context(overrides: Partial<KnownPairContext> = {}): PairContext {
     pairStatus: 'active',
     mentorId: PRIYA,
     menteeId: MARGARET,
+    mentorPersonId: 'E1001',
+    menteePersonId: 'E0042',
     pairedOn: '2025-03-03',
     programStartsOn: '2025-03-01',
     programEndsOn: '2025-08-31',
@@ -188,7 +190,7 @@ describe('SetObjective', () => {
     spec
       .given(objectiveSet(), achieved())
       .when(command('SetObjective', setLinkedIn))
-      .thenRejects({ kind: 'conflict', rule: 'objective-already-exists', messageIncludes: 'Post on LinkedIn every week' });
+      .thenRejects({ kind: 'conflict', rule: 'objective-already-exists', messageIncludes: 'objective "obj-linkedin"' });
   });
 
   it('keeps at most 5 objectives open at a time', () => {
@@ -453,7 +455,7 @@ describe('LogSession', () => {
         kind: 'invalid',
         rule: 'action-due-after-session',
         field: 'actionItems[0].dueOn',
-        messageIncludes: 'Update profile photo',
+        messageIncludes: ['Action item 1 is due on 2025-03-06'],
       });
   });
 

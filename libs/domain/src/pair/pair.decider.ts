@@ -123,7 +123,7 @@ function setObjective(
   const existing = state.objectives[data.objectiveId];
   if (existing) {
     return reject(
-      conflict('objective-already-exists', `This pair already has an objective "${data.objectiveId}" ("${existing.title}").`),
+      conflict('objective-already-exists', `This pair already has an objective "${existing.objectiveId}".`),
     );
   }
   const open = openObjectives(state);
@@ -239,7 +239,7 @@ function openObjective(state: PairState, objectiveId: string): { objective: Pair
     return {
       violation: conflict(
         'objective-not-open',
-        `Objective "${objective.title}" was already ${objective.status} on ${objective.closedOn}; it can no longer change.`,
+        `Objective "${objective.objectiveId}" was already ${objective.status} on ${objective.closedOn}; it can no longer change.`,
       ),
     };
   }
@@ -326,12 +326,12 @@ function checkActionItem(item: unknown, index: number, heldOn: string): Check {
     checkDate(`${at}.dueOn`, `Action item ${index + 1}'s due date`, fields.dueOn),
   );
   if (violation) return violation;
-  const { description, dueOn } = fields as ActionItem;
+  const { dueOn } = fields as ActionItem;
   if (dueOn < heldOn) {
     return invalid(
       `${at}.dueOn`,
       'action-due-after-session',
-      `Action item ${index + 1} ("${description}") is due on ${dueOn}, before the session itself on ${heldOn}.`,
+      `Action item ${index + 1} is due on ${dueOn}, before the session itself on ${heldOn}.`,
     );
   }
   return undefined;

@@ -46,11 +46,14 @@ export type EnrolParticipant = ProgramCommandOf<
   'EnrolParticipant',
   {
     participantId: string;
+    /** The stable employee identifier (LIMITS.personId); one participant per person per program. */
+    personId: string;
     role: ParticipantRole;
     displayName: string;
     email: string;
     seniority: number;
     department: string;
+    /** The manager's personId. */
     managerId?: string;
     /** Defaults to []. */
     skills?: string[];
@@ -82,6 +85,12 @@ export type PairParticipants = ProgramCommandOf<
 
 export type EndPair = ProgramCommandOf<'EndPair', { pairId: string; reason: AdminPairEndReason; note: string }>;
 
+/**
+ * A person asked for their personal data to be erased: their participant record in this program is withdrawn
+ * (ending their pairs) and marked erased; the API then destroys their key. The one command a closed program accepts.
+ */
+export type ErasePerson = ProgramCommandOf<'ErasePerson', { personId: string }>;
+
 export type ProgramCommand =
   | CreateProgram
   | LaunchProgram
@@ -90,6 +99,7 @@ export type ProgramCommand =
   | WithdrawParticipant
   | RecordTraining
   | PairParticipants
-  | EndPair;
+  | EndPair
+  | ErasePerson;
 
 export type ProgramCommandType = ProgramCommand['type'];

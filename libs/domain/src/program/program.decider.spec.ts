@@ -1,3 +1,4 @@
+import { fold } from '../shared/decider';
 import { assertMatchesEventSchema } from '../testing/event-contract';
 import { specFor } from '../testing/given-when-then';
 import { untyped } from '../testing/untyped';
@@ -8,6 +9,7 @@ import {
   Paired,
   ParticipantEnrolled,
   ParticipantWithdrawn,
+  PersonErased,
   ProgramClosed,
   ProgramCreated,
   ProgramLaunched,
@@ -64,6 +66,7 @@ type Person = Omit<ParticipantEnrolled['data'], 'programId' | 'enrolledOn'>;
 /** Priya, a marketing associate, mentors up to two leaders. */
 const priya: Person = {
   participantId: 'p-priya',
+  personId: 'E1001',
   role: 'mentor',
   displayName: 'Priya Raman',
   email: 'priya.raman@acme.example',
@@ -74,15 +77,16 @@ const priya: Person = {
   interests: ['corporate finance'],
   capacity: 2,
 };
-/** Sam, a junior engineer, mentors one leader; Tom is his manager. */
+/** Sam, a junior engineer, mentors one leader; Tom is his manager (managerId is Tom's personId). */
 const sam: Person = {
   participantId: 'p-sam',
+  personId: 'E1002',
   role: 'mentor',
   displayName: 'Sam Lee',
   email: 'sam.lee@acme.example',
   seniority: 3,
   department: 'IT',
-  managerId: 'p-tom',
+  managerId: 'E0077',
   skills: ['automation', 'AI assistants'],
   interests: ['negotiation'],
   capacity: 1,
@@ -90,6 +94,7 @@ const sam: Person = {
 /** Margaret, the CFO. */
 const margaret: Person = {
   participantId: 'p-margaret',
+  personId: 'E0042',
   role: 'mentee',
   displayName: 'Margaret Chen',
   email: 'margaret.chen@acme.example',
@@ -101,6 +106,7 @@ const margaret: Person = {
 /** Tom, head of operations. */
 const tom: Person = {
   participantId: 'p-tom',
+  personId: 'E0077',
   role: 'mentee',
   displayName: 'Tom Okafor',
   email: 'tom.okafor@acme.example',
@@ -112,6 +118,7 @@ const tom: Person = {
 /** Ravi, sales director. */
 const ravi: Person = {
   participantId: 'p-ravi',
+  personId: 'E0090',
   role: 'mentee',
   displayName: 'Ravi Das',
   email: 'ravi.das@acme.example',
@@ -150,6 +157,13 @@ function withdrawn(person: Person, reason: string, withdrawnOn = TODAY): Partici
   return {
     type: 'ParticipantWithdrawn',
     data: { programId: PROGRAM_ID, participantId: person.participantId, reason, withdrawnOn },
+  };
+}
+
+function erased(person: Person, erasedOn = TODAY): PersonErased {
+  return {
+    type: 'PersonErased',
+    data: { programId: PROGRAM_ID, participantId: person.participantId, personId: person.personId, erasedOn },
   };
 }
 
@@ -402,7 +416,7 @@ describe('EnrolParticipant', () => {
     spec
       .given(created())
       .when(command('EnrolParticipant', { ...enrolmentOf(margaret), capacity: 1 }))
-      .thenRejects({ kind: 'invalid', rule: 'capacity-for-mentors-only', field: 'capacity', messageIncludes: 'Margaret Chen' });
+      .thenRejects({ kind: 'invalid', rule: 'capacity-for-mentors-only', field: 'capacity', messageIncludes: 'p-margaret' });
   });
 
   it("keeps a mentor's capacity within the program's maximum mentees per mentor", () => {
@@ -427,8 +441,43 @@ describe('EnrolParticipant', () => {
   it('enrols each participant once', () => {
     spec
       .given(created(), enrolled(priya))
-      .when(command('EnrolParticipant', { ...enrolmentOf(priya), email: 'another@acme.example' }))
-      .thenRejects({ kind: 'conflict', rule: 'participant-already-enrolled', messageIncludes: 'Priya Raman' });
+      .when(command('EnrolParticipant', { ...enrolmentOf(priya), personId: 'E9999', email: 'another@acme.example' }))
+      .thenRejects({ kind: 'conflict', rule: 'participant-already-enrolled', messageIncludes: 'p-priya' });
+  });
+
+  it('enrols each person once, whatever participant id they are given', () => {
+    spec
+      .given(created(), enrolled(priya))
+      .when(command('EnrolParticipant', { ...enrolmentOf(priya), participantId: 'p-priya-2', email: 'another@acme.example' }))
+      .thenRejects({
+        kind: 'conflict',
+        rule: 'person-already-enrolled',
+        messageIncludes: ['Person "E1001"', 'participant "p-priya"'],
+      });
+  });
+
+  it('lets the same person take part in another program (the rule is per program)', () => {
+    spec
+      .given(created({ programId: 'other-program' }))
+      .when(untyped<CommandOf<'EnrolParticipant'>>({ type: 'EnrolParticipant', data: { ...enrolmentOf(priya), programId: 'other-program' }, now: NOW }))
+      .then(enrolled(priya, { programId: 'other-program', enrolledOn: TODAY }));
+  });
+
+  it('lets a new participant use the email address of an erased one', () => {
+    spec
+      .given(created(), enrolled(priya), withdrawn(priya, 'Personal data erased.', '2025-03-09'), erased(priya, '2025-03-09'))
+      .when(command('EnrolParticipant', { ...enrolmentOf(ravi), email: priya.email }))
+      .then(enrolled(ravi, { email: priya.email, enrolledOn: TODAY }));
+  });
+
+  it('ignores participants whose stored email can no longer be read (null: its key was destroyed)', () => {
+    // Not a given/when/then: the schema never allows null; the API hands the decider null for a shredded field.
+    const unreadable = untyped<ParticipantEnrolled>({ ...enrolled(priya), data: { ...enrolled(priya).data, displayName: null, email: null } });
+    const state = fold(programDecider, [created(), unreadable]);
+    if (state.status === 'none') throw new Error('program expected');
+    expect(state.participants[priya.participantId]).toMatchObject({ displayName: null, email: null, erased: false });
+    const decision = programDecider.decide(command('EnrolParticipant', enrolmentOf(ravi)), state);
+    expect(decision).toEqual({ ok: true, events: [enrolled(ravi, { enrolledOn: TODAY })] });
   });
 
   it('enrols each email address once, whatever its case', () => {
@@ -438,7 +487,7 @@ describe('EnrolParticipant', () => {
       .thenRejects({
         kind: 'conflict',
         rule: 'email-already-enrolled',
-        messageIncludes: ['priya.raman@acme.example', 'Priya Raman'],
+        messageIncludes: ['participant "p-priya"'],
       });
   });
 
@@ -452,8 +501,15 @@ describe('EnrolParticipant', () => {
   it('does not let a participant be their own manager', () => {
     spec
       .given(created())
+      .when(command('EnrolParticipant', { ...enrolmentOf(tom), managerId: tom.personId }))
+      .thenRejects({ kind: 'invalid', rule: 'not-own-manager', field: 'managerId', messageIncludes: 'E0077' });
+  });
+
+  it("compares the manager with the person, not with the participant id", () => {
+    spec
+      .given(created())
       .when(command('EnrolParticipant', { ...enrolmentOf(tom), managerId: tom.participantId }))
-      .thenRejects({ kind: 'invalid', rule: 'not-own-manager', field: 'managerId' });
+      .then(enrolled(tom, { managerId: tom.participantId, enrolledOn: TODAY }));
   });
 
   const outOfRange: Array<[string, Partial<CommandOf<'EnrolParticipant'>['data']>, string, string]> = [
@@ -468,6 +524,10 @@ describe('EnrolParticipant', () => {
     ['each skill once', { skills: ['TikTok', 'tiktok'] }, 'skills', 'repeated-item'],
     ['at most 20 interests', { interests: Array.from({ length: 21 }, (_, i) => `topic ${i}`) }, 'interests', 'too-many-items'],
     ['a participant id', { participantId: '' }, 'participantId', 'text-required'],
+    ['a person id', { personId: untyped(undefined) }, 'personId', 'text-required'],
+    ['a person id of at most 200 characters', { personId: 'E'.repeat(201) }, 'personId', 'text-too-long'],
+    ['a person id of letters, digits and - _ . : @', { personId: 'Priya Raman' }, 'personId', 'person-id-format'],
+    ['a manager id shaped like a person id', { managerId: 'o helen' }, 'managerId', 'person-id-format'],
   ];
   it.each(outOfRange)('needs %s', (_rule, overrides, field, rule) => {
     spec
@@ -497,8 +557,8 @@ describe('WithdrawParticipant', () => {
       )
       .when(command('WithdrawParticipant', { participantId: priya.participantId, reason: 'Parental leave.' }))
       .then(
-        pairEnded('pair-1', 'withdrawn', 'Priya Raman withdrew from the program: Parental leave.'),
-        pairEnded('pair-4', 'withdrawn', 'Priya Raman withdrew from the program: Parental leave.'),
+        pairEnded('pair-1', 'withdrawn', 'Participant "p-priya" withdrew from the program: Parental leave.'),
+        pairEnded('pair-4', 'withdrawn', 'Participant "p-priya" withdrew from the program: Parental leave.'),
         withdrawn(priya, 'Parental leave.'),
       );
   });
@@ -508,7 +568,7 @@ describe('WithdrawParticipant', () => {
       .given(...running, paired('pair-1', priya, margaret))
       .when(command('WithdrawParticipant', { participantId: margaret.participantId, reason: 'Sabbatical.' }))
       .then(
-        pairEnded('pair-1', 'withdrawn', 'Margaret Chen withdrew from the program: Sabbatical.'),
+        pairEnded('pair-1', 'withdrawn', 'Participant "p-margaret" withdrew from the program: Sabbatical.'),
         withdrawn(margaret, 'Sabbatical.'),
       );
   });
@@ -517,7 +577,11 @@ describe('WithdrawParticipant', () => {
     spec
       .given(...running, withdrawn(ravi, 'Left the company.', '2025-03-05'))
       .when(command('WithdrawParticipant', { participantId: ravi.participantId, reason: 'Again.' }))
-      .thenRejects({ kind: 'conflict', rule: 'participant-already-withdrawn', messageIncludes: 'Ravi Das' });
+      .thenRejects({
+        kind: 'conflict',
+        rule: 'participant-already-withdrawn',
+        messageIncludes: 'Participant "p-ravi" has already withdrawn from this program.',
+      });
   });
 
   it('needs an enrolled participant', () => {
@@ -568,7 +632,7 @@ describe('RecordTraining', () => {
     spec
       .given(...running, trained(priya, 'Mentoring 101'))
       .when(command('RecordTraining', { participantId: priya.participantId, module: 'mentoring 101', completedOn: TODAY }))
-      .thenRejects({ kind: 'conflict', rule: 'training-already-recorded', messageIncludes: 'Priya Raman' });
+      .thenRejects({ kind: 'conflict', rule: 'training-already-recorded', messageIncludes: 'p-priya' });
   });
 
   it('lets another participant complete the same module', () => {
@@ -589,7 +653,7 @@ describe('RecordTraining', () => {
     spec
       .given(...running, withdrawn(sam, 'Left.', '2025-03-04'))
       .when(command('RecordTraining', { participantId: sam.participantId, module: 'Mentoring 101', completedOn: '2025-03-03' }))
-      .thenRejects({ kind: 'conflict', rule: 'participant-withdrawn', messageIncludes: 'Sam Lee' });
+      .thenRejects({ kind: 'conflict', rule: 'participant-withdrawn', messageIncludes: 'p-sam' });
   });
 
   it('needs a real completion date', () => {
@@ -659,14 +723,14 @@ describe('PairParticipants', () => {
     spec
       .given(...running, withdrawn(priya, 'Left.', '2025-03-04'))
       .when(pairParticipants('pair-1', priya, margaret))
-      .thenRejects({ kind: 'conflict', rule: 'participant-withdrawn', messageIncludes: 'Priya Raman' });
+      .thenRejects({ kind: 'conflict', rule: 'participant-withdrawn', messageIncludes: 'p-priya' });
   });
 
   it('does not pair a withdrawn mentee', () => {
     spec
       .given(...running, withdrawn(margaret, 'Left.', '2025-03-04'))
       .when(pairParticipants('pair-1', priya, margaret))
-      .thenRejects({ kind: 'conflict', rule: 'participant-withdrawn', messageIncludes: 'Margaret Chen' });
+      .thenRejects({ kind: 'conflict', rule: 'participant-withdrawn', messageIncludes: 'p-margaret' });
   });
 
   it('pairs two different people', () => {
@@ -680,33 +744,33 @@ describe('PairParticipants', () => {
     spec
       .given(...running)
       .when(pairParticipants('pair-1', tom, margaret))
-      .thenRejects({ kind: 'conflict', rule: 'mentor-enrolled-as-mentor', messageIncludes: 'Tom Okafor is enrolled as a mentee' });
+      .thenRejects({ kind: 'conflict', rule: 'mentor-enrolled-as-mentor', messageIncludes: 'Participant "p-tom" is enrolled as a mentee' });
   });
 
   it('takes the mentee from the enrolled mentees', () => {
     spec
       .given(...running)
       .when(pairParticipants('pair-1', priya, sam))
-      .thenRejects({ kind: 'conflict', rule: 'mentee-enrolled-as-mentee', messageIncludes: 'Sam Lee is enrolled as a mentor' });
+      .thenRejects({ kind: 'conflict', rule: 'mentee-enrolled-as-mentee', messageIncludes: 'Participant "p-sam" is enrolled as a mentor' });
   });
 
   it('in a reverse program, needs the mentor to be less senior than the mentee', () => {
     spec
-      .given(...running, enrolled({ ...ravi, participantId: 'p-ana', displayName: 'Ana', email: 'ana@acme.example', seniority: 1 }))
+      .given(...running, enrolled({ ...ravi, participantId: 'p-ana', personId: 'E0100', displayName: 'Ana', email: 'ana@acme.example', seniority: 1 }))
       .when(pairParticipants('pair-1', priya, { ...ravi, participantId: 'p-ana' }))
       .thenRejects({
         kind: 'conflict',
         rule: 'mentor-less-senior-than-mentee',
         messageIncludes:
-          'In a reverse-mentoring program the mentor must be less senior than the mentee: mentor Priya Raman is at seniority 2, mentee Ana at 1',
+          'In a reverse-mentoring program the mentor must be less senior than the mentee: mentor "p-priya" is at seniority 2, mentee "p-ana" at 1',
       });
   });
 
   it('in a reverse program, refuses a mentor as senior as the mentee', () => {
     spec
-      .given(...running, enrolled({ ...ravi, participantId: 'p-kim', displayName: 'Kim', email: 'kim@acme.example', seniority: 2 }))
+      .given(...running, enrolled({ ...ravi, participantId: 'p-kim', personId: 'E0101', displayName: 'Kim', email: 'kim@acme.example', seniority: 2 }))
       .when(pairParticipants('pair-1', priya, { ...ravi, participantId: 'p-kim' }))
-      .thenRejects({ kind: 'conflict', rule: 'mentor-less-senior-than-mentee', messageIncludes: 'at seniority 2, mentee Kim at 2' });
+      .thenRejects({ kind: 'conflict', rule: 'mentor-less-senior-than-mentee', messageIncludes: 'at seniority 2, mentee "p-kim" at 2' });
   });
 
   it('in a mutual program, pairs regardless of seniority', () => {
@@ -728,7 +792,7 @@ describe('PairParticipants', () => {
       .thenRejects({
         kind: 'conflict',
         rule: 'no-pair-within-reporting-line',
-        messageIncludes: "Tom Okafor is Sam Lee's manager",
+        messageIncludes: 'Participant "p-tom" is the manager of participant "p-sam"',
       });
   });
 
@@ -737,14 +801,14 @@ describe('PairParticipants', () => {
       .given(
         created({ pairingRule: 'mutual' }),
         enrolled(priya),
-        enrolled(margaret, { managerId: priya.participantId }),
+        enrolled(margaret, { managerId: priya.personId }),
         launched,
       )
       .when(pairParticipants('pair-1', priya, margaret))
       .thenRejects({
         kind: 'conflict',
         rule: 'no-pair-within-reporting-line',
-        messageIncludes: "Priya Raman is Margaret Chen's manager",
+        messageIncludes: 'Participant "p-priya" is the manager of participant "p-margaret"',
       });
   });
 
@@ -752,7 +816,7 @@ describe('PairParticipants', () => {
     spec
       .given(...running, paired('pair-1', sam, margaret))
       .when(pairParticipants('pair-2', sam, ravi))
-      .thenRejects({ kind: 'conflict', rule: 'mentor-at-capacity', messageIncludes: ['Sam Lee', '(1)'] });
+      .thenRejects({ kind: 'conflict', rule: 'mentor-at-capacity', messageIncludes: ['p-sam', '(1)'] });
   });
 
   it("does not give a mentor more mentees than the program's maximum, whatever their capacity", () => {
@@ -766,7 +830,7 @@ describe('PairParticipants', () => {
         paired('pair-1', priya, margaret),
       )
       .when(pairParticipants('pair-2', priya, ravi))
-      .thenRejects({ kind: 'conflict', rule: 'mentor-at-capacity', messageIncludes: ['Priya Raman', '(1)'] });
+      .thenRejects({ kind: 'conflict', rule: 'mentor-at-capacity', messageIncludes: ['p-priya', '(1)'] });
   });
 
   it('lets a mentor with capacity for two take a second mentee', () => {
@@ -790,7 +854,7 @@ describe('PairParticipants', () => {
       .thenRejects({
         kind: 'conflict',
         rule: 'mentee-already-paired',
-        messageIncludes: ['Margaret Chen already has a mentor', 'Priya Raman'],
+        messageIncludes: ['Participant "p-margaret" already has a mentor', 'participant "p-priya"', 'pair "pair-1"'],
       });
   });
 
@@ -850,5 +914,142 @@ describe('EndPair', () => {
       .given(...running, paired('pair-1', priya, margaret))
       .when(command('EndPair', { pairId: 'pair-1', reason: 'completed', note: 'x'.repeat(2001) }))
       .thenRejects({ kind: 'invalid', rule: 'text-too-long', field: 'note' });
+  });
+});
+
+describe('ErasePerson', () => {
+  const erasePerson = (person: Person, now: string = NOW) => command('ErasePerson', { personId: person.personId }, now);
+  const ERASURE_NOTE = 'A member of this pair asked for their personal data to be erased.';
+
+  it("ends the person's active pairs, withdraws them and records the erasure, in one decision", () => {
+    spec
+      .given(
+        ...running,
+        paired('pair-1', priya, margaret),
+        paired('pair-2', priya, tom),
+        pairEnded('pair-2', 'completed', 'Goals met.', '2025-03-09'),
+        paired('pair-3', sam, ravi),
+        paired('pair-4', priya, tom, '2025-03-09'),
+      )
+      .when(erasePerson(priya))
+      .then(
+        pairEnded('pair-1', 'withdrawn', ERASURE_NOTE),
+        pairEnded('pair-4', 'withdrawn', ERASURE_NOTE),
+        withdrawn(priya, 'Personal data erased.'),
+        erased(priya),
+      );
+  });
+
+  it('withdraws a participant without pairs, in a draft program too', () => {
+    spec
+      .given(created(), enrolled(margaret))
+      .when(erasePerson(margaret))
+      .then(withdrawn(margaret, 'Personal data erased.'), erased(margaret));
+  });
+
+  it('only records the erasure of a participant who has already withdrawn', () => {
+    spec
+      .given(...running, withdrawn(ravi, 'Left the company.', '2025-03-05'))
+      .when(erasePerson(ravi))
+      .then(erased(ravi));
+  });
+
+  it('is accepted on a closed program, where it only records the erasure', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret), pairEnded('pair-1', 'program-closed', 'The program was closed.', '2025-09-01'), closed)
+      .when(erasePerson(margaret, '2025-09-10T08:00:00.000Z'))
+      .then(erased(margaret, '2025-09-10'));
+  });
+
+  it('accepts a second request with no new events (idempotent)', () => {
+    spec
+      .given(...running, withdrawn(ravi, 'Personal data erased.', '2025-03-05'), erased(ravi, '2025-03-05'))
+      .when(erasePerson(ravi))
+      .then();
+  });
+
+  it('accepts a second request on a closed program with no new events', () => {
+    spec
+      .given(...running, withdrawn(ravi, 'Personal data erased.', '2025-03-05'), erased(ravi, '2025-03-05'), closed)
+      .when(erasePerson(ravi))
+      .then();
+  });
+
+  it('needs a person who takes part in this program', () => {
+    spec
+      .given(...running)
+      .when(command('ErasePerson', { personId: 'E4040' }))
+      .thenRejects({ kind: 'not-found', rule: 'person-not-in-program', messageIncludes: 'E4040' });
+  });
+
+  it('finds the person by personId, not by participant id', () => {
+    spec
+      .given(...running)
+      .when(command('ErasePerson', { personId: priya.participantId }))
+      .thenRejects({ kind: 'not-found', rule: 'person-not-in-program' });
+  });
+
+  it('needs a well-formed person id', () => {
+    spec
+      .given(...running)
+      .when(command('ErasePerson', { personId: 'priya raman' }))
+      .thenRejects({ kind: 'invalid', rule: 'person-id-format', field: 'personId' });
+  });
+
+  it('needs an existing program', () => {
+    spec
+      .given()
+      .when(erasePerson(priya))
+      .thenRejects({ kind: 'not-found', rule: 'program-not-found' });
+  });
+
+  it('empties the participant\'s name and email in the state and marks them erased', () => {
+    const state = fold(programDecider, [...running, withdrawn(ravi, 'Personal data erased.'), erased(ravi)]);
+    if (state.status === 'none') throw new Error('program expected');
+    expect(state.participants[ravi.participantId]).toMatchObject({
+      personId: ravi.personId,
+      displayName: null,
+      email: null,
+      withdrawn: true,
+      erased: true,
+    });
+  });
+});
+
+describe('an erased participant', () => {
+  // The usual history: pairs ended, withdrawn, erased. Every command naming them is refused as for a withdrawn one.
+  const history = [...running, paired('pair-1', priya, margaret), pairEnded('pair-1', 'withdrawn', 'x'), withdrawn(priya, 'Personal data erased.'), erased(priya)];
+
+  it('cannot be paired', () => {
+    spec.given(...history).when(pairParticipants('pair-2', priya, ravi)).thenRejects({ kind: 'conflict', rule: 'participant-withdrawn', messageIncludes: 'p-priya' });
+  });
+
+  it('cannot record training', () => {
+    spec
+      .given(...history)
+      .when(command('RecordTraining', { participantId: priya.participantId, module: 'Mentoring 101', completedOn: TODAY }))
+      .thenRejects({ kind: 'conflict', rule: 'participant-withdrawn' });
+  });
+
+  it('cannot withdraw again', () => {
+    spec
+      .given(...history)
+      .when(command('WithdrawParticipant', { participantId: priya.participantId, reason: 'Again.' }))
+      .thenRejects({ kind: 'conflict', rule: 'participant-already-withdrawn' });
+  });
+
+  it('is refused even if the erasure was recorded without a withdrawal', () => {
+    // Defence in depth: state that says erased but not withdrawn still refuses.
+    spec
+      .given(...running, erased(margaret))
+      .when(pairParticipants('pair-2', priya, margaret))
+      .thenRejects({ kind: 'conflict', rule: 'participant-withdrawn', messageIncludes: 'p-margaret' });
+  });
+
+  it('cannot be re-enrolled as the same person in this program', () => {
+    spec
+      .given(...history)
+      .when(command('EnrolParticipant', { ...enrolmentOf(priya), participantId: 'p-priya-again' }))
+      .thenRejects({ kind: 'conflict', rule: 'person-already-enrolled' });
   });
 });

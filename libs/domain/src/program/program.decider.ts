@@ -8,6 +8,7 @@ import {
   checkNumber,
   checkOneOf,
   checkOptionalText,
+  checkPersonId,
   checkText,
   checkTextList,
   checkWholeNumber,
@@ -26,6 +27,7 @@ import {
   CreateProgram,
   EndPair,
   EnrolParticipant,
+  ErasePerson,
   LaunchProgram,
   PairParticipants,
   ProgramCommand,
@@ -38,7 +40,9 @@ import {
   activePairsOf,
   evolveProgram,
   ExistingProgram,
+  hasLeft,
   initialProgramState,
+  participantOfPerson,
   ProgramParticipant,
   ProgramState,
 } from './program.state';
@@ -48,11 +52,12 @@ export function programStreamName(programId: string): string {
 }
 
 /**
- * Order of checks for every command: the program must exist and not be closed, then the command's values must
+ * Order of checks for every command: the program must exist and not be closed (ErasePerson alone is accepted
+ * on a closed program: a person's right to erasure outlives the program), then the command's values must
  * be in range ('invalid'), then the business rules given the program's current state ('conflict' / 'not-found').
  */
 export function decideProgram(command: ProgramCommand, state: ProgramState): Decision<ProgramEvent> {
-  if (state.status === 'closed') return reject(programClosed(state));
+  if (state.status === 'closed' && command.type !== 'ErasePerson') return reject(programClosed(state));
   if (command.type === 'CreateProgram') return createProgram(command, state);
   if (state.status === 'none') {
     return reject(notFound('program-not-found', `There is no program with id "${command.data.programId}".`));
@@ -72,6 +77,8 @@ export function decideProgram(command: ProgramCommand, state: ProgramState): Dec
       return pairParticipants(command, state);
     case 'EndPair':
       return endPair(command, state);
+    case 'ErasePerson':
+      return erasePerson(command, state);
     default:
       return unknownCommand(command);
   }
@@ -181,12 +188,13 @@ function enrolParticipant({ data, now }: EnrolParticipant, state: ExistingProgra
   const email = typeof data.email === 'string' ? data.email.trim().toLowerCase() : data.email;
   const violation = firstViolation(
     checkId('participantId', 'Participant id', data.participantId),
+    checkPersonId('personId', 'Person id', data.personId),
     checkOneOf('role', 'Role', data.role, PARTICIPANT_ROLES),
     checkText('displayName', 'Display name', data.displayName, LIMITS.displayName),
     checkEmail(email),
     checkWholeNumber('seniority', 'Seniority', data.seniority, LIMITS.seniority),
     checkText('department', 'Department', data.department, LIMITS.department),
-    data.managerId === undefined ? undefined : checkId('managerId', 'Manager id', data.managerId),
+    data.managerId === undefined ? undefined : checkPersonId('managerId', 'Manager id', data.managerId),
     data.skills === undefined
       ? undefined
       : checkTextList('skills', 'Skills', data.skills, LIMITS.skillsPerParticipant, LIMITS.skillOrInterest),
@@ -196,9 +204,9 @@ function enrolParticipant({ data, now }: EnrolParticipant, state: ExistingProgra
     checkCapacity(data, state),
   );
   if (violation) return reject(violation);
-  if (data.managerId === data.participantId) {
+  if (data.managerId === data.personId) {
     return reject(
-      invalid('managerId', 'not-own-manager', `${data.displayName} cannot be their own manager (${data.managerId}).`),
+      invalid('managerId', 'not-own-manager', `Person "${data.personId}" cannot be their own manager.`),
     );
   }
 
@@ -207,16 +215,26 @@ function enrolParticipant({ data, now }: EnrolParticipant, state: ExistingProgra
     return reject(
       conflict(
         'participant-already-enrolled',
-        `Participant "${data.participantId}" is already enrolled in this program as ${existing.displayName} (${existing.role}).`,
+        `Participant "${data.participantId}" is already enrolled in this program (as a ${existing.role}).`,
       ),
     );
   }
-  const sameEmail = Object.values(state.participants).find((participant) => participant.email === email);
+  const samePerson = participantOfPerson(state, data.personId);
+  if (samePerson) {
+    return reject(
+      conflict(
+        'person-already-enrolled',
+        `Person "${data.personId}" already takes part in this program as participant "${samePerson.participantId}".`,
+      ),
+    );
+  }
+  // Erased participants have no email any more (null), so they never block a new enrolment.
+  const sameEmail = Object.values(state.participants).find((participant) => participant.email !== null && participant.email === email);
   if (sameEmail) {
     return reject(
       conflict(
         'email-already-enrolled',
-        `The email address ${email} is already enrolled in this program, for ${sameEmail.displayName} (${sameEmail.participantId}).`,
+        `This email address is already enrolled in this program, for participant "${sameEmail.participantId}".`,
       ),
     );
   }
@@ -226,6 +244,7 @@ function enrolParticipant({ data, now }: EnrolParticipant, state: ExistingProgra
     data: {
       programId: state.programId,
       participantId: data.participantId,
+      personId: data.personId,
       role: data.role,
       displayName: data.displayName,
       email: email as string,
@@ -247,7 +266,7 @@ function checkEmail(email: unknown): RuleViolation | undefined {
   const lengthCheck = checkText('email', 'Email', email, { minLength: 1, maxLength: LIMITS.email.maxLength });
   if (lengthCheck) return lengthCheck;
   if (!EMAIL_SHAPE.test(email as string)) {
-    return invalid('email', 'email-format', `"${email}" is not an email address.`);
+    return invalid('email', 'email-format', 'Email must be an email address, written name@domain.example.');
   }
   return undefined;
 }
@@ -259,7 +278,7 @@ function checkCapacity(data: EnrolParticipant['data'], state: ExistingProgram): 
     return invalid(
       'capacity',
       'capacity-for-mentors-only',
-      `Only mentors have a capacity; ${data.displayName} is enrolling as a ${data.role}.`,
+      `Only mentors have a capacity; participant "${data.participantId}" is enrolling as a ${data.role}.`,
     );
   }
   const wholeNumber = checkWholeNumber('capacity', 'Capacity', data.capacity, {
@@ -271,7 +290,7 @@ function checkCapacity(data: EnrolParticipant['data'], state: ExistingProgram): 
     return invalid(
       'capacity',
       'capacity-above-program-maximum',
-      `This program allows at most ${state.maxMenteesPerMentor} mentee(s) per mentor; ${data.displayName} asked for ${data.capacity}.`,
+      `This program allows at most ${state.maxMenteesPerMentor} mentee(s) per mentor; participant "${data.participantId}" asked for ${data.capacity}.`,
     );
   }
   return undefined;
@@ -285,22 +304,67 @@ function withdrawParticipant({ data, now }: WithdrawParticipant, state: Existing
   if (violation) return reject(violation);
   const participant = state.participants[data.participantId];
   if (!participant) return reject(participantNotFound(data.participantId));
-  if (participant.withdrawn) {
+  if (hasLeft(participant)) {
     return reject(
-      conflict('participant-already-withdrawn', `${participant.displayName} has already withdrawn from this program.`),
+      conflict(
+        'participant-already-withdrawn',
+        `Participant "${participant.participantId}" has already withdrawn from this program.`,
+      ),
     );
   }
-  const today = todayOf(now);
+  const note = `Participant "${participant.participantId}" withdrew from the program: ${data.reason}`;
+  return accept(...withdrawal(state, participant, data.reason, note, todayOf(now)));
+}
+
+/** A withdrawal ends the participant's active pairs first, then records the withdrawal, all in one decision. */
+function withdrawal(
+  state: ExistingProgram,
+  participant: ProgramParticipant,
+  reason: string,
+  pairEndNote: string,
+  today: string,
+): ProgramEvent[] {
   const endings = activePairsOf(state, participant.participantId).map((pair) =>
-    pairEnded(state, pair.pairId, 'withdrawn', `${participant.displayName} withdrew from the program: ${data.reason}`, today),
+    pairEnded(state, pair.pairId, 'withdrawn', pairEndNote, today),
   );
-  return accept<ProgramEvent>(...endings, {
-    type: 'ParticipantWithdrawn',
+  return [
+    ...endings,
+    {
+      type: 'ParticipantWithdrawn',
+      data: { programId: state.programId, participantId: participant.participantId, reason, withdrawnOn: today },
+    },
+  ];
+}
+
+const ERASURE_PAIR_END_NOTE = 'A member of this pair asked for their personal data to be erased.';
+const ERASURE_WITHDRAWAL_REASON = 'Personal data erased.';
+
+/**
+ * The right to erasure: the person's participant record leaves the program (unless it already has, or the program
+ * is closed) and is marked erased. Asking twice is answered like asking once.
+ */
+function erasePerson({ data, now }: ErasePerson, state: ExistingProgram): Decision<ProgramEvent> {
+  const violation = checkPersonId('personId', 'Person id', data.personId);
+  if (violation) return reject(violation);
+  const participant = participantOfPerson(state, data.personId);
+  if (!participant) {
+    return reject(
+      notFound('person-not-in-program', `Person "${data.personId}" has no participant record in this program.`),
+    );
+  }
+  if (participant.erased) return accept();
+  const today = todayOf(now);
+  const leaving =
+    participant.withdrawn || state.status === 'closed'
+      ? []
+      : withdrawal(state, participant, ERASURE_WITHDRAWAL_REASON, ERASURE_PAIR_END_NOTE, today);
+  return accept<ProgramEvent>(...leaving, {
+    type: 'PersonErased',
     data: {
       programId: state.programId,
       participantId: participant.participantId,
-      reason: data.reason,
-      withdrawnOn: today,
+      personId: participant.personId,
+      erasedOn: today,
     },
   });
 }
@@ -324,13 +388,13 @@ function recordTraining({ data, now }: RecordTraining, state: ExistingProgram): 
   }
   const participant = state.participants[data.participantId];
   if (!participant) return reject(participantNotFound(data.participantId));
-  if (participant.withdrawn) return reject(participantWithdrawn(participant));
+  if (hasLeft(participant)) return reject(participantWithdrawn(participant));
   const moduleKey = data.module.trim().toLowerCase();
   if (participant.completedTraining.some((module) => module.trim().toLowerCase() === moduleKey)) {
     return reject(
       conflict(
         'training-already-recorded',
-        `${participant.displayName} has already completed the training module "${data.module}".`,
+        `Participant "${participant.participantId}" has already completed the training module "${data.module}".`,
       ),
     );
   }
@@ -379,16 +443,22 @@ function pairParticipants({ data, now }: PairParticipants, state: ExistingProgra
   if (!mentor) return reject(participantNotFound(data.mentorId));
   const mentee = state.participants[data.menteeId];
   if (!mentee) return reject(participantNotFound(data.menteeId));
-  if (mentor.withdrawn) return reject(participantWithdrawn(mentor));
-  if (mentee.withdrawn) return reject(participantWithdrawn(mentee));
+  if (hasLeft(mentor)) return reject(participantWithdrawn(mentor));
+  if (hasLeft(mentee)) return reject(participantWithdrawn(mentee));
   if (mentor.role !== 'mentor') {
     return reject(
-      conflict('mentor-enrolled-as-mentor', `${mentor.displayName} is enrolled as a ${mentor.role}, so cannot be paired as the mentor.`),
+      conflict(
+        'mentor-enrolled-as-mentor',
+        `Participant "${mentor.participantId}" is enrolled as a ${mentor.role}, so cannot be paired as the mentor.`,
+      ),
     );
   }
   if (mentee.role !== 'mentee') {
     return reject(
-      conflict('mentee-enrolled-as-mentee', `${mentee.displayName} is enrolled as a ${mentee.role}, so cannot be paired as the mentee.`),
+      conflict(
+        'mentee-enrolled-as-mentee',
+        `Participant "${mentee.participantId}" is enrolled as a ${mentee.role}, so cannot be paired as the mentee.`,
+      ),
     );
   }
 
@@ -425,21 +495,21 @@ function checkReverseSeniority(
   if (state.pairingRule !== 'reverse' || mentor.seniority < mentee.seniority) return undefined;
   return conflict(
     'mentor-less-senior-than-mentee',
-    `In a reverse-mentoring program the mentor must be less senior than the mentee: mentor ${mentor.displayName} is at seniority ${mentor.seniority}, mentee ${mentee.displayName} at ${mentee.seniority}.`,
+    `In a reverse-mentoring program the mentor must be less senior than the mentee: mentor "${mentor.participantId}" is at seniority ${mentor.seniority}, mentee "${mentee.participantId}" at ${mentee.seniority}.`,
   );
 }
 
 function checkReportingLine(mentor: ProgramParticipant, mentee: ProgramParticipant): RuleViolation | undefined {
   const [manager, report] =
-    mentor.managerId === mentee.participantId
+    mentor.managerId === mentee.personId
       ? [mentee, mentor]
-      : mentee.managerId === mentor.participantId
+      : mentee.managerId === mentor.personId
         ? [mentor, mentee]
         : [undefined, undefined];
   if (!manager || !report) return undefined;
   return conflict(
     'no-pair-within-reporting-line',
-    `${manager.displayName} is ${report.displayName}'s manager; a pair cannot be formed within a reporting line.`,
+    `Participant "${manager.participantId}" is the manager of participant "${report.participantId}"; a pair cannot be formed within a reporting line.`,
   );
 }
 
@@ -449,17 +519,16 @@ function checkMentorCapacity(state: ExistingProgram, mentor: ProgramParticipant)
   if (current < limit) return undefined;
   return conflict(
     'mentor-at-capacity',
-    `${mentor.displayName} already mentors ${current} mentee(s), the most they can take on at once (${limit}).`,
+    `Participant "${mentor.participantId}" already mentors ${current} mentee(s), the most they can take on at once (${limit}).`,
   );
 }
 
 function checkMenteeFree(state: ExistingProgram, mentee: ProgramParticipant): RuleViolation | undefined {
   const current = activePairsOf(state, mentee.participantId)[0];
   if (!current) return undefined;
-  const mentor = state.participants[current.mentorId];
   return conflict(
     'mentee-already-paired',
-    `${mentee.displayName} already has a mentor in this program (${mentor?.displayName ?? current.mentorId}, pair "${current.pairId}"); end that pair first.`,
+    `Participant "${mentee.participantId}" already has a mentor in this program (participant "${current.mentorId}", pair "${current.pairId}"); end that pair first.`,
   );
 }
 
@@ -503,7 +572,7 @@ function participantNotFound(participantId: string): RuleViolation {
 }
 
 function participantWithdrawn(participant: ProgramParticipant): RuleViolation {
-  return conflict('participant-withdrawn', `${participant.displayName} has withdrawn from this program.`);
+  return conflict('participant-withdrawn', `Participant "${participant.participantId}" has withdrawn from this program.`);
 }
 
 /** Compile-time exhaustiveness; a command type this code does not know is refused rather than thrown. */

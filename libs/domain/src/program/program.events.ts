@@ -50,13 +50,16 @@ export type ParticipantEnrolled = {
   data: {
     programId: string;
     participantId: string;
+    /** The stable employee identifier of the person taking part; one participant per person per program. */
+    personId: string;
     role: ParticipantRole;
+    /** Personal data: encrypted at rest under the person's key (see the v2 schema's x-personal-data). */
     displayName: string;
     /** Trimmed and lower-cased; unique within the program. */
     email: string;
     seniority: number;
     department: string;
-    /** The organisation id of the participant's manager, who may or may not be enrolled. */
+    /** The personId of the participant's manager, who may or may not be enrolled. */
     managerId?: string;
     /** What the participant can teach. */
     skills: string[];
@@ -98,6 +101,15 @@ export type PairEnded = {
   data: { programId: string; pairId: string; reason: PairEndReason; note: string; endedOn: CalendarDate };
 };
 
+/**
+ * The person's personal data in this program is to be destroyed (their key is shredded after this is recorded).
+ * Carries ids only.
+ */
+export type PersonErased = {
+  type: 'PersonErased';
+  data: { programId: string; participantId: string; personId: string; erasedOn: CalendarDate };
+};
+
 export type ProgramEvent =
   | ProgramCreated
   | ProgramLaunched
@@ -106,6 +118,7 @@ export type ProgramEvent =
   | ParticipantWithdrawn
   | TrainingCompleted
   | Paired
-  | PairEnded;
+  | PairEnded
+  | PersonErased;
 
 export type ProgramEventType = ProgramEvent['type'];

@@ -1,7 +1,7 @@
 import { fold } from '../shared/decider';
 import { programDecider } from './program.decider';
 import { ProgramEvent } from './program.events';
-import { activePairsOf } from './program.state';
+import { activePairsOf, participantOfPerson } from './program.state';
 
 const programId = 'digital-leaders-2025';
 const history: ProgramEvent[] = [
@@ -16,14 +16,14 @@ const history: ProgramEvent[] = [
   {
     type: 'ParticipantEnrolled',
     data: {
-      programId, participantId: 'p-priya', role: 'mentor', displayName: 'Priya Raman', email: 'priya@acme.example',
+      programId, participantId: 'p-priya', personId: 'E1001', role: 'mentor', displayName: 'Priya Raman', email: 'priya@acme.example',
       seniority: 2, department: 'Marketing', managerId: 'o-helen', skills: [], interests: [], capacity: 2, enrolledOn: '2025-02-25',
     },
   },
   {
     type: 'ParticipantEnrolled',
     data: {
-      programId, participantId: 'p-margaret', role: 'mentee', displayName: 'Margaret Chen', email: 'margaret@acme.example',
+      programId, participantId: 'p-margaret', personId: 'E0042', role: 'mentee', displayName: 'Margaret Chen', email: 'margaret@acme.example',
       seniority: 9, department: 'Finance', skills: [], interests: [], enrolledOn: '2025-02-25',
     },
   },
@@ -64,13 +64,13 @@ describe('program state (what the API reads)', () => {
       launchedOn: '2025-03-01',
       participants: {
         'p-priya': {
-          participantId: 'p-priya', role: 'mentor', displayName: 'Priya Raman', email: 'priya@acme.example',
-          seniority: 2, department: 'Marketing', managerId: 'o-helen', capacity: 2, withdrawn: false,
+          participantId: 'p-priya', personId: 'E1001', role: 'mentor', displayName: 'Priya Raman', email: 'priya@acme.example',
+          seniority: 2, department: 'Marketing', managerId: 'o-helen', capacity: 2, withdrawn: false, erased: false,
           completedTraining: ['Mentoring 101'],
         },
         'p-margaret': {
-          participantId: 'p-margaret', role: 'mentee', displayName: 'Margaret Chen', email: 'margaret@acme.example',
-          seniority: 9, department: 'Finance', withdrawn: true, completedTraining: [],
+          participantId: 'p-margaret', personId: 'E0042', role: 'mentee', displayName: 'Margaret Chen', email: 'margaret@acme.example',
+          seniority: 9, department: 'Finance', withdrawn: true, erased: false, completedTraining: [],
         },
       },
       pairs: {
@@ -80,6 +80,31 @@ describe('program state (what the API reads)', () => {
         },
       },
     });
+  });
+
+  it('forgets the name and email of an erased person, and marks them erased', () => {
+    const state = programDecider.evolve(fold(programDecider, history), {
+      type: 'PersonErased',
+      data: { programId, participantId: 'p-margaret', personId: 'E0042', erasedOn: '2025-03-10' },
+    });
+    if (state.status === 'none') throw new Error('program expected');
+    expect(state.participants['p-margaret']).toMatchObject({ personId: 'E0042', displayName: null, email: null, erased: true });
+    expect(state.participants['p-priya']).toMatchObject({ displayName: 'Priya Raman', erased: false });
+  });
+
+  it('holds null for personal fields whose key was destroyed before the event was read', () => {
+    const [createdEvent, enrolled] = history;
+    const shredded = { ...enrolled, data: { ...enrolled.data, displayName: null, email: null } } as unknown as ProgramEvent;
+    const state = fold(programDecider, [createdEvent, shredded]);
+    if (state.status === 'none') throw new Error('program expected');
+    expect(state.participants['p-priya']).toMatchObject({ displayName: null, email: null, erased: false });
+  });
+
+  it('finds a participant by person id', () => {
+    const state = fold(programDecider, history);
+    if (state.status === 'none') throw new Error('program expected');
+    expect(participantOfPerson(state, 'E0042')?.participantId).toBe('p-margaret');
+    expect(participantOfPerson(state, 'p-margaret')).toBeUndefined();
   });
 
   it('never changes the state it is given', () => {

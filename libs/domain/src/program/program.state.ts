@@ -4,15 +4,22 @@ import { Cadence, ProgramEvent } from './program.events';
 
 export interface ProgramParticipant {
   readonly participantId: string;
+  /** The stable employee identifier of the person behind this record. */
+  readonly personId: string;
   readonly role: ParticipantRole;
-  readonly displayName: string;
-  readonly email: string;
+  /** Null once the person is erased, or when the stored event's key has been destroyed. */
+  readonly displayName: string | null;
+  /** Null once the person is erased, or when the stored event's key has been destroyed. */
+  readonly email: string | null;
   readonly seniority: number;
   readonly department: string;
+  /** The manager's personId. */
   readonly managerId?: string;
   /** Mentors only: how many active pairs they accept at once. */
   readonly capacity?: number;
   readonly withdrawn: boolean;
+  /** The person asked for their personal data to be erased (PersonErased). */
+  readonly erased: boolean;
   /** Training modules completed, as recorded. */
   readonly completedTraining: readonly string[];
 }
@@ -84,14 +91,16 @@ export function evolveProgram(state: ProgramState, event: ProgramEvent): Program
       const { data } = event;
       const participant: ProgramParticipant = {
         participantId: data.participantId,
+        personId: data.personId,
         role: data.role,
-        displayName: data.displayName,
-        email: data.email,
+        displayName: personalOrNull(data.displayName),
+        email: personalOrNull(data.email),
         seniority: data.seniority,
         department: data.department,
         ...(data.managerId !== undefined && { managerId: data.managerId }),
         ...(data.capacity !== undefined && { capacity: data.capacity }),
         withdrawn: false,
+        erased: false,
         completedTraining: [],
       };
       return { ...state, participants: { ...state.participants, [data.participantId]: participant } };
@@ -120,9 +129,21 @@ export function evolveProgram(state: ProgramState, event: ProgramEvent): Program
       const ended: ProgramPair = { ...pair, active: false, endedOn: event.data.endedOn, endReason: event.data.reason };
       return { ...state, pairs: { ...state.pairs, [pair.pairId]: ended } };
     }
+    case 'PersonErased':
+      return updateParticipant(state, event.data.participantId, (participant) => ({
+        ...participant,
+        displayName: null,
+        email: null,
+        erased: true,
+      }));
     default:
       return ignoreUnknownEvent(event, state);
   }
+}
+
+// The API hands over events it decrypted; a field whose key was destroyed arrives as null.
+function personalOrNull(value: string | null | undefined): string | null {
+  return typeof value === 'string' ? value : null;
 }
 
 function updateParticipant(
@@ -143,6 +164,16 @@ function ignoreUnknownEvent(_event: never, state: ExistingProgram): ExistingProg
 /** Pairs still running. */
 export function activePairs(state: ExistingProgram): ProgramPair[] {
   return Object.values(state.pairs).filter((pair) => pair.active);
+}
+
+/** The participant record of a person in this program, if they take part. */
+export function participantOfPerson(state: ExistingProgram, personId: string): ProgramParticipant | undefined {
+  return Object.values(state.participants).find((participant) => participant.personId === personId);
+}
+
+/** Withdrawn and erased participants take no further part: no pairing, no training. */
+export function hasLeft(participant: ProgramParticipant): boolean {
+  return participant.withdrawn || participant.erased;
 }
 
 /** Active pairs in which the participant is mentor or mentee. */

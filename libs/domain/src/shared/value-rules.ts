@@ -52,6 +52,18 @@ export function checkId(field: string, label: string, value: unknown): Check {
   return checkText(field, label, value, LIMITS.id);
 }
 
+const PERSON_ID_SHAPE = new RegExp(LIMITS.personId.pattern);
+
+/** A person id (an employee identifier); the value is never repeated in the message, it may be mistyped personal data. */
+export function checkPersonId(field: string, label: string, value: unknown): Check {
+  const textCheck = checkText(field, label, value, LIMITS.personId);
+  if (textCheck) return textCheck;
+  if (!PERSON_ID_SHAPE.test(value as string)) {
+    return invalid(field, 'person-id-format', `${label} may contain only letters, digits and the characters - _ . : @.`);
+  }
+  return undefined;
+}
+
 export function checkWholeNumber(field: string, label: string, value: unknown, bounds: NumberBounds): Check {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     return invalid(field, 'whole-number-required', `${label} must be a whole number; got ${describe(value)}.`);

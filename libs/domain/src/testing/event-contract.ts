@@ -1,6 +1,7 @@
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { EVENT_TYPES, isDomainEventType, loadEventSchema } from '../event-schemas';
+import { EVENT_SCHEMA_VERSION, EVENT_TYPES, eventSchemaVersions, isDomainEventType, loadEventSchema } from '../event-schemas';
+import { PERSONAL_DATA_KEYWORD } from '../personal-data';
 
 /**
  * Checks recorded events against the JSON Schemas in ../schemas (test-only: ajv is a dev dependency).
@@ -8,9 +9,14 @@ import { EVENT_TYPES, isDomainEventType, loadEventSchema } from '../event-schema
  */
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv);
+// An annotation (it validates nothing): which key encrypts the field at rest. Strict mode refuses any other unknown keyword.
+ajv.addKeyword({ keyword: PERSONAL_DATA_KEYWORD, schemaType: 'string', metaSchema: { enum: ['person', 'pair'] } });
 
+// Keyed by 'Type@version', for every version of every type's schema.
 const validators = new Map<string, ValidateFunction>(
-  EVENT_TYPES.map((type) => [type, ajv.compile(loadEventSchema(type))]),
+  EVENT_TYPES.flatMap((type) =>
+    eventSchemaVersions(type).map((version) => [`${type}@${version}`, ajv.compile(loadEventSchema(type, version))] as const),
+  ),
 );
 
 export interface StoredEventShape {
@@ -21,10 +27,11 @@ export interface StoredEventShape {
 /** Every event type the schema checks have seen in this test file, to prove coverage. */
 export const eventTypesChecked = new Set<string>();
 
-/** The reasons an event does not match its schema; empty when it does. */
-export function eventSchemaErrors(event: StoredEventShape): string[] {
-  const validate = isDomainEventType(event.type) ? validators.get(event.type) : undefined;
-  if (!validate) return [`no schema for event type '${event.type}'`];
+/** The reasons an event does not match its schema (the current version unless told); empty when it does. */
+export function eventSchemaErrors(event: StoredEventShape, version: number = EVENT_SCHEMA_VERSION): string[] {
+  if (!isDomainEventType(event.type)) return [`no schema for event type '${event.type}'`];
+  const validate = validators.get(`${event.type}@${version}`);
+  if (!validate) return [`no schema for event type '${event.type}' at version ${version}`];
   if (validate(event.data)) return [];
   return (validate.errors ?? []).map((error) => `data${error.instancePath} ${error.message ?? 'is invalid'}${paramsOf(error.params)}`);
 }

@@ -27,7 +27,7 @@ export function sampleEvents(): DomainEvent[] {
     startsOn: '2025-03-01', endsOn: '2025-08-31', maxMenteesPerMentor: 2,
   } }, '02-20');
   const person = (participantId: string, role: 'mentor' | 'mentee', seniority: number) => ({
-    programId, participantId, role, displayName: participantId, email: `${participantId}@acme.example`, seniority,
+    programId, participantId, personId: `emp-${participantId}`, role, displayName: participantId, email: `${participantId}@acme.example`, seniority,
     department: 'Somewhere', skills: ['something'], interests: ['anything'],
   });
   p({ type: 'EnrolParticipant', data: { ...person('mentor-1', 'mentor', 2), managerId: 'boss-1', capacity: 2 } }, '02-21');
@@ -56,9 +56,24 @@ export function sampleEvents(): DomainEvent[] {
   q({ type: 'GiveFeedback', data: { feedbackId: 'feedback-2', fromRole: 'mentor', givenBy: 'mentor-1', rating: 4, comment: '', fit: 'unsure' } }, '03-21');
 
   p({ type: 'WithdrawParticipant', data: { programId, participantId: 'mentee-2', reason: 'Left the company.' } }, '04-01');
+  p({ type: 'ErasePerson', data: { programId, personId: 'emp-mentor-2' } }, '04-02');
   p({ type: 'CloseProgram', data: { programId, outcome: 'Done.' } }, '09-01');
+  p({ type: 'ErasePerson', data: { programId, personId: 'emp-mentee-1' } }, '09-02');
 
   return [...program.recorded, ...pair.recorded];
+}
+
+/**
+ * The samples as v1 stored them: no PersonErased, no personId on ParticipantEnrolled. Test data for upcasting.
+ */
+export function sampleEventsV1(): Array<{ type: string; data: Record<string, unknown> }> {
+  return sampleEvents()
+    .filter((event) => event.type !== 'PersonErased')
+    .map((event) => {
+      if (event.type !== 'ParticipantEnrolled') return { type: event.type, data: { ...event.data } };
+      const { personId: _added, ...v1 } = event.data;
+      return { type: event.type, data: v1 };
+    });
 }
 
 /** Plays commands against a decider like a command handler would, failing loudly on any refusal. */
