@@ -10,7 +10,8 @@ import { verifyExport } from '../src/audit/program-history/export-verifier';
 import { READ_MODELS } from '../src/read-your-writes/read-models.provider';
 import { SEAL } from '../src/streams/seal-key.provider';
 import { runAuditCli } from './support/audit-cli';
-import { ApiHarness, startApi } from './support/api-harness';
+import { Pool } from 'pg';
+import { ApiHarness, examples, runningPair, startApi } from './support/api-harness';
 
 process.env.MIN_POSITION_WAIT_MS = '5000';
 
@@ -212,5 +213,57 @@ describe('Reading after an erasure: views, as-of, history and exports open perso
     const fromCli = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(fromCli.map(withoutTime)).toEqual((await exportLines()).map(withoutTime));
     expect((await runAuditCli(['verify', out])).code).toBe(0);
+  });
+
+  it('through the API end to end: after POST /v1/people/{personId}/erasure nothing of the person is readable in views, history, export or any table', async () => {
+    if (!api) return;
+    const admin = as(['admin']);
+    const pair = await runningPair(api, api.token({ roles: ['admin'], sub: 'erasure-admin', org: ORG }));
+    const base = `/v1/programs/${pair.programId}/pairs/${pair.pairId}`;
+    const insight = `INSIGHT-END-TO-END-${pair.pairId}`;
+    await api.http().post(`${base}/objectives`).set(admin).send(examples.objective()).expect(201);
+    const session = await api.http().post(`${base}/sessions`).set(admin).send(examples.session({ insights: insight })).expect(201);
+    last = session.body.position;
+    const participantsPath = `/v1/programs/${pair.programId}/participants`;
+    const menteeBefore = (await get(participantsPath).expect(200)).body.items.find((p: { participantId: string }) => p.participantId === pair.menteeId);
+    expect(menteeBefore).toMatchObject({ personId: pair.menteePersonId, displayName: 'Jack Miller', erased: false });
+    const secrets = ['Jack Miller', menteeBefore.email as string, insight];
+
+    await api.http().post(`/v1/people/${pair.menteePersonId}/erasure`).set(admin).send({}).expect(200);
+    const deadline = Date.now() + 15_000;
+    let mentee: Record<string, unknown> | undefined;
+    do {
+      mentee = (await get(participantsPath).expect(200)).body.items.find((p: { participantId: string }) => p.participantId === pair.menteeId);
+      if (mentee?.erased === true && mentee.displayName === null) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } while (Date.now() < deadline);
+    expect(mentee).toMatchObject({ personId: pair.menteePersonId, displayName: null, email: null, erased: true });
+    const detail = (await get(`/v1/programs/${pair.programId}/pairs/${pair.pairId}`).expect(200)).body;
+    expect(detail).toMatchObject({ mentee: { displayName: null, erased: true }, mentor: { displayName: 'Kavya Rao', erased: false }, sessions: 1, minutes: 45 });
+    expect(detail.recentSessions[0]).toMatchObject({ insights: null, durationMinutes: 45 });
+    const history = (await get(`/v1/programs/${pair.programId}/history?limit=500`, as(['auditor'])).expect(200)).body.items;
+    expect(history.find((item: { type: string; data: { participantId?: string } }) => item.type === 'ParticipantEnrolled' && item.data.participantId === pair.menteeId))
+      .toMatchObject({ erased: true, data: { displayName: null, email: null } });
+    expect(history.some((item: { type: string }) => item.type === 'PersonErased')).toBe(true);
+    const lines = (await api.http().get(`/v1/programs/${pair.programId}/history`).set(as(['auditor'])).set('Accept', 'application/x-ndjson').expect(200)).text.trimEnd().split('\n');
+    expect(await verifyExport(async function* () {
+      yield* lines;
+    })).toMatchObject({ verified: true, unchainedEvents: 0 });
+
+    const pool = new Pool({ connectionString: api.config.databaseUrl, max: 1 });
+    try {
+      const { rows: tables } = await pool.query<{ schema: string; name: string }>(
+        `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+          WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
+      );
+      for (const table of tables) {
+        const { rows } = await pool.query(`SELECT t::text AS row FROM "${table.schema}"."${table.name}" t`);
+        const text = rows.map((row) => row.row).join('\n');
+        for (const secret of secrets) expect({ table: `${table.schema}.${table.name}`, found: text.includes(secret) }).toEqual({ table: `${table.schema}.${table.name}`, found: false });
+      }
+    } finally {
+      await pool.end();
+    }
+    for (const answer of [JSON.stringify(history), lines.join('\n'), JSON.stringify(detail)]) for (const secret of secrets) expect(answer).not.toContain(secret);
   });
 });
