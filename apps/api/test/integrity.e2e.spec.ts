@@ -222,7 +222,8 @@ describe('Tamper evidence', () => {
         .expect(201);
       const [event] = await stored(`pair-${pairId}`);
       expect(session.body.revision).toBe('0');
-      expect(event.data.confidentialNotes).toContain('CONFIDENTIAL-MARKER');
+      // Stored encrypted under the pair's key; the chain seals that stored form.
+      expect(event.data.confidentialNotes).toMatch(/^pd1:/);
       expect(verifyStream(event.streamName, chainOf([event], seal)).failure).toBeUndefined();
       expect(verifyStream(event.streamName, [event]).failure).toMatchObject({ revision: '0', reason: 'hash-mismatch' });
     });

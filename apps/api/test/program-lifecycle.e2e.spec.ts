@@ -1,3 +1,4 @@
+import { EVENT_SCHEMA_VERSION } from '@flipside/domain';
 import { ApiHarness, examples, runningPair, startApi } from './support/api-harness';
 
 describe('A whole program through the API', () => {
@@ -48,7 +49,7 @@ describe('A whole program through the API', () => {
     const metadata = pairEvents[1].metadata;
     expect(metadata).toMatchObject({
       eventId: pairEvents[1].id,
-      schemaVersion: 1,
+      schemaVersion: EVENT_SCHEMA_VERSION,
       organizationId: expect.stringMatching(/^org-/),
       actor: { id: 'admin-1', roles: ['admin'] },
       correlationId: expect.any(String),

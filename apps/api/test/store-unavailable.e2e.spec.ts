@@ -14,7 +14,7 @@ describe('When the event store cannot be reached', () => {
     const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
     target.port = String(proxy.port);
-    const config = loadConfig({ DATABASE_URL: target.toString(), JWT_SECRET: randomBytes(32).toString('hex') });
+    const config = loadConfig({ DATABASE_URL: target.toString(), JWT_SECRET: randomBytes(32).toString('hex'), FLIPSIDE_MASTER_KEY: randomBytes(32).toString('base64') });
     const app = await createApp(config, { logger: false });
     const auth = { Authorization: `Bearer ${mintBearerToken({ sub: 'a', org: `org-${randomUUID()}`, roles: ['admin'] }, config.jwtSecret)}` };
     try {
@@ -44,6 +44,7 @@ describe('When EventStoreDB cannot be reached', () => {
     const config = loadConfig({
       DATABASE_URL: database.url,
       JWT_SECRET: randomBytes(32).toString('hex'),
+      FLIPSIDE_MASTER_KEY: randomBytes(32).toString('base64'),
       EVENT_STORE: 'eventstoredb',
       EVENTSTORE_URL: double.connectionString,
     });

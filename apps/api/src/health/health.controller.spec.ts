@@ -13,7 +13,7 @@ describe("The API's /health while its PostgreSQL event store is cut off", () => 
     const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
     target.port = String(proxy.port);
-    const app = await createApp(loadConfig({ DATABASE_URL: target.toString(), JWT_SECRET: randomBytes(32).toString('hex') }), { logger: false });
+    const app = await createApp(loadConfig({ DATABASE_URL: target.toString(), JWT_SECRET: randomBytes(32).toString('hex'), FLIPSIDE_MASTER_KEY: randomBytes(32).toString('base64') }), { logger: false });
     try {
       expect((await request(app.getHttpServer()).get('/health')).body).toEqual({ status: 'up', eventStore: 'reachable' });
       await proxy.cut();
