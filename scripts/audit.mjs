@@ -1,35 +1,7 @@
 // `npm run audit -- verify FILE [--anchors FILE] [--json]`: checks an export offline (no database, no server).
 // `npm run audit -- export --program ID [--out FILE]`: writes a program's export from the store (DATABASE_URL,
-// EVENT_STORE, EVENTSTORE_URL). Runs the compiled CLI (apps/api/src/audit/program-history/audit-cli.ts),
-// building first when a source file is newer than the build; build output goes to stderr, so an export on
-// stdout stays clean. Exit 0 verified (or exported), 1 at the first failure, 2 for a wrong command line.
-import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { ensureDependencies, root } from './lib/dev-env.mjs';
+// EVENT_STORE, EVENTSTORE_URL). Runs the compiled CLI (apps/api/src/audit/program-history/audit-cli.ts).
+// Exit 0 verified (or exported), 1 at the first failure, 2 for a wrong command line.
+import { runCompiledCli } from './lib/compiled-cli.mjs';
 
-const entry = join(root, 'dist/apps/api/src/audit/program-history/audit-cli.js');
-
-/** The newest modification time of the TypeScript sources the build compiles. */
-function newestSource(directory) {
-  let newest = 0;
-  for (const item of readdirSync(directory, { withFileTypes: true })) {
-    const path = join(directory, item.name);
-    if (item.isDirectory()) {
-      if (item.name !== 'node_modules' && item.name !== 'test') newest = Math.max(newest, newestSource(path));
-    } else if (item.name.endsWith('.ts') && !item.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-ensureDependencies();
-const stale = !existsSync(entry) || ['apps', 'libs'].some((folder) => newestSource(join(root, folder)) > statSync(entry).mtimeMs);
-if (stale) execSync('npm run -s build', { cwd: root, stdio: ['ignore', 2, 2] });
-const { main } = createRequire(import.meta.url)(entry);
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-}
+await runCompiledCli('dist/apps/api/src/audit/program-history/audit-cli.js');

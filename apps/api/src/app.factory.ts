@@ -15,6 +15,8 @@ import { protect } from './protection/protect';
 export async function createApp(config: FlipsideConfig, options: { logger?: false | LoggerService } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
+    // A failure at start (e.g. the wrong master key) reaches the caller, which says why, instead of a bare exit.
+    abortOnError: false,
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
   app.disable('x-powered-by');

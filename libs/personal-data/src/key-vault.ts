@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
 import { DataKey, decryptText, encryptText, isEncrypted, keyIdOf } from './field-cipher';
-import { MasterKeys } from './master-keys';
+import { MasterKeyError, MasterKeys } from './master-keys';
 import { createPersonalDataSchema } from './schema';
 
 /** Whose data a key protects: one person (in one organization), or one pair (both members' shared text). */
@@ -35,6 +35,7 @@ export class KeyVault {
   private readonly keys = new Map<string, CachedKey>();
   private readonly owners = new Map<string, DataKey>();
   private listener?: Promise<Client | undefined>;
+  private destructions = 0;
   private closed = false;
   private readonly liveKeyTtlMs: number;
   private readonly maxCachedKeys: number;
@@ -50,6 +51,16 @@ export class KeyVault {
 
   static async open(pool: Pool, masterKeys: MasterKeys, options: KeyVaultOptions = {}): Promise<KeyVault> {
     await createPersonalDataSchema(pool);
+    // A process started with the wrong master key would fail on every read: it refuses to start instead.
+    const { rows } = await pool.query<{ master_key_id: string }>(
+      'SELECT DISTINCT master_key_id FROM personal_data.data_keys WHERE master_key_id IS NOT NULL',
+    );
+    const unknown = rows.map((row) => row.master_key_id).filter((id) => !masterKeys.knows(id));
+    if (unknown.length > 0) {
+      throw new MasterKeyError(
+        `Personal-data keys are wrapped by master key ${unknown.join(', ')}, which is neither FLIPSIDE_MASTER_KEY nor in FLIPSIDE_RETIRED_MASTER_KEYS`,
+      );
+    }
     const vault = new KeyVault(pool, masterKeys, options);
     await vault.listen();
     return vault;
@@ -94,13 +105,35 @@ export class KeyVault {
     return encryptText(key, plaintext);
   }
 
+  /**
+   * Grows whenever this process learns that a key was destroyed (or lost the channel that tells it): whoever holds
+   * plaintext opened earlier re-checks its keys only when this changed since.
+   */
+  get destructionCount(): number {
+    return this.destructions;
+  }
+
+  /** Whether any of these keys was destroyed, fetching those not cached (or cached too long) in one query. */
+  async anyDestroyed(keyIds: Iterable<string>): Promise<boolean> {
+    const ids = [...keyIds];
+    await this.loadKeyIds(ids);
+    return ids.some((keyId) => this.keys.get(keyId)?.key === null);
+  }
+
   /** Loads every key the values name that is not cached yet, in one query. */
   async load(values: Iterable<unknown>): Promise<void> {
-    const missing = new Set<string>();
-    const now = Date.now();
+    const keyIds: string[] = [];
     for (const value of values) {
       const keyId = keyIdOf(value);
-      if (keyId === undefined) continue;
+      if (keyId !== undefined) keyIds.push(keyId);
+    }
+    await this.loadKeyIds(keyIds);
+  }
+
+  private async loadKeyIds(keyIds: Iterable<string>): Promise<void> {
+    const missing = new Set<string>();
+    const now = Date.now();
+    for (const keyId of keyIds) {
       const cached = this.keys.get(keyId);
       if (!cached || (cached.key !== null && cached.expiresAt < now)) missing.add(keyId);
     }
@@ -222,6 +255,7 @@ export class KeyVault {
   }
 
   private forget(keyIds: readonly string[]): void {
+    this.destructions++;
     const destroyed = new Set(keyIds);
     for (const keyId of keyIds) this.remember(keyId, null);
     for (const [owner, key] of this.owners) if (destroyed.has(key.keyId)) this.owners.delete(owner);
@@ -237,6 +271,7 @@ export class KeyVault {
       if (gone) return;
       gone = true;
       if (this.listener === listening) this.listener = undefined;
+      this.destructions++;
       this.owners.clear();
       for (const [keyId, cached] of this.keys) if (cached.key !== null) this.keys.delete(keyId);
       client.end().catch(() => undefined);

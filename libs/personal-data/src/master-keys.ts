@@ -52,6 +52,10 @@ export class MasterKeys {
     return new MasterKeys(parseMasterKey(current), retired);
   }
 
+  knows(masterKeyId: string): boolean {
+    return this.byId.has(masterKeyId);
+  }
+
   wrap(dataKey: Buffer, keyId: string): { masterKeyId: string; wrapped: Buffer } {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { Seal } from '@flipside/audit';
 import { Decider, RuleViolation } from '@flipside/domain';
 import {
@@ -73,9 +72,10 @@ export function violationProblem(violation: RuleViolation) {
   }
 }
 
-function fingerprintOf(streamName: string, command: unknown): string {
+/** Keyed (the store's seal key), so a stored fingerprint confirms no guess at the names or texts in the command. */
+function fingerprintOf(seal: Seal, streamName: string, command: unknown): string {
   const { now: _now, ...rest } = command as Record<string, unknown>;
-  return createHash('sha256').update(streamName).update(JSON.stringify(rest)).digest('base64url');
+  return seal('command-fingerprint', streamName, rest);
 }
 
 const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
@@ -126,7 +126,7 @@ export class DecisionRecorder {
       if (context.ifMatch !== undefined && context.ifMatch !== current.revision) {
         throw problems.stale(context.ifMatch.toString(), current.revision.toString());
       }
-      const fingerprint = request.replayable ? fingerprintOf(streamName, decision.command) : undefined;
+      const fingerprint = request.replayable ? fingerprintOf(this.seal, streamName, decision.command) : undefined;
       const decided = decider.decide(decision.command, current.state);
       if (!decided.ok) {
         if (cached) continue;

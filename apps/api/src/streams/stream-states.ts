@@ -13,10 +13,12 @@ export interface StreamState<S> {
   /** Results of earlier fingerprinted commands on this stream, for replaying repeated creations. */
   readonly recorded: ReadonlyMap<string, { revision: bigint; position: Position }>;
   /**
-   * One stored ciphertext per data key the state was folded from: once one of them no longer opens (its key was
-   * destroyed, here or in another process), the plaintext held in the state is dropped and the stream folded afresh.
+   * The data keys the state was opened with: once one of them is destroyed (here, or in another process), the
+   * plaintext held in the state is dropped and the stream folded afresh.
    */
-  readonly keySamples?: readonly string[];
+  readonly keyIds?: ReadonlySet<string>;
+  /** The vault's destruction count when those keys were last known alive: checked again only once it moved. */
+  readonly keysCheckedAt?: number;
 }
 
 const MAX_CACHED_STREAMS = 20000;
@@ -39,11 +41,14 @@ export class StreamStates {
 
   async load<C, E, S>(decider: Decider<C, E, S>, streamName: string): Promise<StreamState<S>> {
     let cached = this.cache.get(streamName) as StreamState<S> | undefined;
-    if (cached?.keySamples?.length) {
-      await this.vault.load(cached.keySamples);
-      if (!this.opensAll(cached)) {
+    if (cached && !this.keysStillAlive(cached)) {
+      const count = this.vault.destructionCount;
+      if (await this.vault.anyDestroyed(cached.keyIds ?? [])) {
         this.forget(streamName);
         cached = undefined;
+      } else {
+        cached = { ...cached, keysCheckedAt: count };
+        this.remember(streamName, cached);
       }
     }
     const fromRevision = cached ? cached.revision + 1n : 0n;
@@ -56,7 +61,8 @@ export class StreamStates {
     }
     const base: StreamState<S> = cached ?? { state: decider.initialState, revision: -1n, headHash: GENESIS_HASH, recorded: new Map() };
     if (events.length === 0) return base;
-    const loaded = this.fold(decider, base, await this.cipher.open(events), events);
+    const count = this.vault.destructionCount;
+    const loaded = { ...this.fold(decider, base, await this.cipher.open(events), events), keysCheckedAt: count };
     this.remember(streamName, loaded);
     return loaded;
   }
@@ -67,13 +73,13 @@ export class StreamStates {
    */
   cached<C, E, S>(_decider: Decider<C, E, S>, streamName: string): StreamState<S> | undefined {
     const cached = this.cache.get(streamName) as StreamState<S> | undefined;
-    // A state opened with a key destroyed since holds erased plaintext: `load` folds it afresh.
-    return cached && this.opensAll(cached) ? cached : undefined;
+    // A state opened with a key that may have been destroyed since holds erased plaintext: `load` checks it.
+    return cached && this.keysStillAlive(cached) ? cached : undefined;
   }
 
   /**
    * After a successful append: the new state, and its head hash, are known without reading them back. `events` are
-   * the decided (plaintext) events, `stored` their stored form, whose ciphertexts join the state's key samples.
+   * the decided (plaintext) events, `stored` their stored form, whose keys join the state's keys.
    */
   advance<C, E, S>(
     decider: Decider<C, E, S>,
@@ -88,9 +94,11 @@ export class StreamStates {
     const recorded = new Map(before.recorded);
     if (fingerprint) recorded.set(fingerprint, { revision, position });
     const state = events.reduce((current, event) => decider.evolve(current, event), before.state);
-    const keySamples = withKeySamples(before.keySamples, stored);
+    const keyIds = withKeyIds(before.keyIds, stored);
     const current = this.cache.get(streamName);
-    if (!current || current.revision < revision) this.remember(streamName, { state, revision, headHash, recorded, keySamples });
+    if (!current || current.revision < revision) {
+      this.remember(streamName, { state, revision, headHash, recorded, keyIds, keysCheckedAt: before.keysCheckedAt });
+    }
   }
 
   /** Drops the held state: the store no longer has what it was built from (e.g. events removed), so fold afresh. */
@@ -98,13 +106,9 @@ export class StreamStates {
     this.cache.delete(streamName);
   }
 
-  /** Whether every key the state was opened with still opens (false too when a key is no longer held here). */
-  private opensAll(state: StreamState<unknown>): boolean {
-    try {
-      return (state.keySamples ?? []).every((sample) => this.vault.open(sample) !== null);
-    } catch {
-      return false;
-    }
+  /** True while no key was destroyed anywhere this process heard of since the state's keys were last checked. */
+  private keysStillAlive(state: StreamState<unknown>): boolean {
+    return !state.keyIds?.size || state.keysCheckedAt === this.vault.destructionCount;
   }
 
   private fold<C, E, S>(decider: Decider<C, E, S>, base: StreamState<S>, events: readonly RecordedEvent[], stored: readonly RecordedEvent[]): StreamState<S> {
@@ -120,7 +124,7 @@ export class StreamStates {
     }
     // The head hash is of the stored form: the chain covers ciphertext.
     const last = stored[stored.length - 1];
-    return { state, revision: last.revision, headHash: headHashOf(last), recorded, keySamples: withKeySamples(base.keySamples, stored) };
+    return { state, revision: last.revision, headHash: headHashOf(last), recorded, keyIds: withKeyIds(base.keyIds, stored) };
   }
 
   private remember(streamName: string, state: StreamState<unknown>): void {
@@ -131,17 +135,13 @@ export class StreamStates {
   }
 }
 
-/** The samples plus one ciphertext of each key the events use that the samples do not name yet. */
-function withKeySamples(samples: readonly string[] = [], events: readonly { readonly data: object }[]): readonly string[] {
-  const keyIds = new Set(samples.map((sample) => keyIdOf(sample)));
-  let added: string[] | undefined;
+/** The keys plus every key the events' ciphertexts name (the same set when they name no new one). */
+function withKeyIds(keyIds: ReadonlySet<string> = new Set(), events: readonly { readonly data: object }[]): ReadonlySet<string> {
+  let added: Set<string> | undefined;
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
       const keyId = keyIdOf(value);
-      if (keyId !== undefined && !keyIds.has(keyId)) {
-        keyIds.add(keyId);
-        (added ??= [...samples]).push(value);
-      }
+      if (keyId !== undefined && !keyIds.has(keyId) && !added?.has(keyId)) (added ??= new Set(keyIds)).add(keyId);
     } else if (Array.isArray(value)) {
       value.forEach(visit);
     } else if (typeof value === 'object' && value !== null) {
@@ -149,5 +149,5 @@ function withKeySamples(samples: readonly string[] = [], events: readonly { read
     }
   };
   for (const event of events) visit(event.data);
-  return added ?? samples;
+  return added ?? keyIds;
 }

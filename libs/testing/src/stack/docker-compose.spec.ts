@@ -22,7 +22,7 @@ const toPosix = (path: string) => path.split(sep).join('/');
 const fromRoot = (path: string) => toPosix(relative(ROOT, path));
 
 /** The shell `docker compose up` runs in, for everything: JWT_SECRET exported as README "Run the full stack with Docker" says. */
-const SHELL = { JWT_SECRET: 'compose-spec-test-secret-0123456789abcdef' };
+const SHELL = { JWT_SECRET: 'compose-spec-test-secret-0123456789abcdef', FLIPSIDE_MASTER_KEY: Buffer.alloc(32, 3).toString('base64') };
 /** The services the apps need: their event store, read-model database and broker, and the apps themselves. */
 const REQUIRED_SERVICES = ['eventstoredb', 'kafka', 'postgres', 'api', 'projector'];
 /** Which FlipsideConfig port each app listens on (health checks and published ports must use it). */
@@ -566,6 +566,13 @@ describe('docker-compose.yml', () => {
     expect(secret).toMatch(/^\$\{JWT_SECRET(:?-)?\}$/);
     expect(environmentOf(services.api).JWT_SECRET).toBe(SHELL.JWT_SECRET);
     expect(environmentOf(services.projector).JWT_SECRET).toBeUndefined();
+  });
+
+  it('gives the API its master key from the shell, never a value written in the file, and the projector none', () => {
+    const raw = parseComposeYaml() as { services: Record<string, Service> };
+    expect(environmentOf(raw.services.api).FLIPSIDE_MASTER_KEY).toMatch(/^\$\{FLIPSIDE_MASTER_KEY(:?-)?\}$/);
+    expect(environmentOf(services.api).FLIPSIDE_MASTER_KEY).toBe(SHELL.FLIPSIDE_MASTER_KEY);
+    expect(environmentOf(services.projector).FLIPSIDE_MASTER_KEY).toBeUndefined();
   });
 
   it("gives the projector METRICS_TOKEN from the shell, empty (loopback only) when unset, and health-checks it without one", () => {
