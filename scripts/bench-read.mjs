@@ -7,7 +7,10 @@
 //      session, followed at once by a query with X-Min-Position: lag = command accepted → query answered.
 //      Each request is counted as served, refused by load shedding (503 `overloaded`, with its latency), rate
 //      limited (429: none expected, limits are off) or a connection failure (no HTTP answer at all).
-// Options: --events N, --rate N, --seconds N (live phase, default 20), --warmup N (seconds before the live phase,
+//  (b') encryption's cost on a rebuild: the same N events (default 200,000) seeded at schema version 2 into two more
+//      databases, once with every personal field encrypted (the real key vault and cipher) and once in plaintext;
+//      the dashboard rebuilt from each, alternately, twice: events/s side by side.
+// Options: --events N, --encryption-events N (0 skips b'), --rate N, --seconds N (live phase, default 20), --warmup N (seconds before the live phase,
 // not measured, default 5: the rate rises linearly from 0 to R, as traffic does, so clients open their connections
 // at a pace the server accepts; --step starts at the full rate instead), --no-build, --keep (keep the database),
 // --commands-only (live phase without the queries: the command path alone, as a baseline),
@@ -25,6 +28,7 @@ import { ensureDependencies, root } from './lib/dev-env.mjs';
 const { values: options } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
+    'encryption-events': { type: 'string', default: '200000' },
     rate: { type: 'string', default: '300' },
     seconds: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '5' },
@@ -91,6 +95,12 @@ try {
 
   results.rawInsert = await rawInserts(seeded);
   console.log('Raw INSERT baseline:', JSON.stringify(results.rawInsert));
+
+  // ---------- (b') encryption's cost on a rebuild ----------
+  if (Number(options['encryption-events']) > 0) {
+    results.encryptionOnRebuild = await encryptionOnRebuild(Number(options['encryption-events']), env);
+    console.log("Encryption's cost on a rebuild:", JSON.stringify(results.encryptionOnRebuild));
+  }
 
   // ---------- (c) live lag ----------
   results.liveLag = await liveLag(env, Number(options.rate), Number(options.seconds));
@@ -216,8 +226,8 @@ async function liveLag(baseEnv, rate, seconds) {
     });
     const people = [];
     for (let n = 0; n < 10; n++) {
-      const mentor = await post(`/v1/programs/${program.id}/participants`, { role: 'mentor', displayName: `Mentor ${n}`, email: `m${n}.${randomUUID().slice(0, 6)}@bench.example`, seniority: 2, department: 'IT', skills: ['ai'], interests: [] });
-      const mentee = await post(`/v1/programs/${program.id}/participants`, { role: 'mentee', displayName: `Mentee ${n}`, email: `e${n}.${randomUUID().slice(0, 6)}@bench.example`, seniority: 9, department: 'Board', skills: [], interests: ['ai'] });
+      const mentor = await post(`/v1/programs/${program.id}/participants`, { role: 'mentor', personId: `m${n}-${randomUUID().slice(0, 6)}`, displayName: `Mentor ${n}`, email: `m${n}.${randomUUID().slice(0, 6)}@bench.example`, seniority: 2, department: 'IT', skills: ['ai'], interests: [] });
+      const mentee = await post(`/v1/programs/${program.id}/participants`, { role: 'mentee', personId: `e${n}-${randomUUID().slice(0, 6)}`, displayName: `Mentee ${n}`, email: `e${n}.${randomUUID().slice(0, 6)}@bench.example`, seniority: 9, department: 'Board', skills: [], interests: ['ai'] });
       people.push([mentor.id, mentee.id]);
     }
     await post(`/v1/programs/${program.id}/launch`);
@@ -361,24 +371,75 @@ function cpuShares(before, after) {
   return { ...shares, machine: Math.round(((after.machineBusy - before.machineBusy) / wall) * 100), machineCores: cores };
 }
 
-async function appendChunks(store, stream, events, chunk = 200) {
+async function appendChunks(store, stream, events, chunk = 200, schemaVersion = 1) {
   for (let start = 0; start < events.length; start += chunk) {
-    await store.append(stream, events.slice(start, start + chunk).map(toAppend), 'any');
+    await store.append(stream, events.slice(start, start + chunk).map((event) => toAppend(event, schemaVersion)), 'any');
   }
 }
 
-function toAppend(event) {
+function toAppend(event, schemaVersion = 1) {
   const id = randomUUID();
   return {
     id,
     type: event.type,
     data: event.data,
-    metadata: { eventId: id, schemaVersion: 1, occurredAt: new Date().toISOString(), organizationId: 'bench', actor: { id: 'seed', roles: ['admin'] }, correlationId: id, causationId: id },
+    metadata: { eventId: id, schemaVersion, occurredAt: new Date().toISOString(), organizationId: 'bench', actor: { id: 'seed', roles: ['admin'] }, correlationId: id, causationId: id },
+  };
+}
+
+/**
+ * The same program shapes at schema version 2 (personId on enrolments) in two databases: personal fields encrypted
+ * under person and pair keys by the real cipher, or left in plaintext. The dashboard is then rebuilt from each,
+ * alternately, twice; the cipher's work happens while seeding, so the rebuilds differ only in what they read.
+ */
+async function encryptionOnRebuild(events, baseEnv) {
+  const { KeyVault, MasterKeys, PersonalDataCipher, generateMasterKeyText, parseMasterKey } = require(join(root, 'dist/libs/personal-data/src'));
+  const variants = {};
+  for (const variant of ['encrypted', 'plaintext']) {
+    const name = `${database}_${variant}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+    const store = new PostgresEventStore({ connectionString: url, poolSize: 8 });
+    await store.start();
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const vault = await KeyVault.open(pool, new MasterKeys(parseMasterKey(generateMasterKeyText())));
+    const cipher = new PersonalDataCipher(vault);
+    let seeded = 0;
+    for (let index = 0; seeded < events; index++) {
+      const streams = programStreams(index, { pairs: 10, eventsPerPair: 96 }, { personIds: true });
+      const owners = {
+        person: (event) => ({ kind: 'person', organizationId: 'bench', personId: event.data.personId ?? event.data.participantId }),
+        pair: (event) => ({ kind: 'pair', organizationId: 'bench', pairId: event.data.pairId, members: streams.membersOf[event.data.pairId] }),
+      };
+      const stored = async (list) => (variant === 'encrypted' ? cipher.encrypt(list, owners) : list);
+      await appendChunks(store, `program-${streams.programId}`, await stored(streams.program), 200, 2);
+      for (const pairEvents of streams.pairStreams) await appendChunks(store, `pair-${pairEvents[0].data.pairId}`, await stored(pairEvents), 200, 2);
+      seeded += streams.events;
+    }
+    await vault.close();
+    await pool.end();
+    await store.close();
+    variants[variant] = { url, name, events: seeded, rebuilds: [] };
+  }
+  for (let round = 0; round < 2; round++) {
+    for (const variant of ['plaintext', 'encrypted']) {
+      const run = await runMeasured(['dist/apps/projector/src/main.js', 'rebuild', 'dashboard'], { ...baseEnv, DATABASE_URL: variants[variant].url });
+      const match = /^dashboard: rebuilt from (\d+) events in ([\d.]+) s \((\d+) events\/s\)/m.exec(run.stdout);
+      variants[variant].rebuilds.push({ eventsPerSecond: Number(match?.[3] ?? 0), peakRssMb: run.peakRssMb });
+    }
+  }
+  for (const variant of Object.values(variants)) await admin.query(`DROP DATABASE IF EXISTS ${variant.name} WITH (FORCE)`).catch(() => undefined);
+  const best = (variant) => Math.max(...variants[variant].rebuilds.map((rebuild) => rebuild.eventsPerSecond));
+  return {
+    events: variants.encrypted.events,
+    plaintextEventsPerSecond: variants.plaintext.rebuilds.map((rebuild) => rebuild.eventsPerSecond),
+    encryptedEventsPerSecond: variants.encrypted.rebuilds.map((rebuild) => rebuild.eventsPerSecond),
+    encryptedOverPlaintext: +(best('encrypted') / best('plaintext')).toFixed(2),
   };
 }
 
 /** One program's streams with a realistic mix; the same shape as the projector tests' seed. */
-function programStreams(index, { pairs, eventsPerPair }) {
+function programStreams(index, { pairs, eventsPerPair }, { personIds = false } = {}) {
   const programId = randomUUID();
   const day = (offset) => new Date(Date.UTC(2025, 0, 1) + offset * 86_400_000).toISOString().slice(0, 10);
   const e = (type, data) => ({ type, data: { programId, ...data } });
@@ -390,7 +451,7 @@ function programStreams(index, { pairs, eventsPerPair }) {
   ];
   const person = (participantId, role) =>
     e('ParticipantEnrolled', {
-      participantId, role, displayName: `Person ${participantId.slice(0, 8)}`, email: `${participantId}@bench.example`, seniority: role === 'mentor' ? 2 : 9,
+      participantId, ...(personIds ? { personId: participantId } : {}), role, displayName: `Person ${participantId.slice(0, 8)}`, email: `${participantId}@bench.example`, seniority: role === 'mentor' ? 2 : 9,
       department: 'Sales', skills: ['video', 'ai'], interests: ['strategy'], enrolledOn: day(1),
     });
   const members = [];
@@ -403,8 +464,10 @@ function programStreams(index, { pairs, eventsPerPair }) {
   }
   program.push(e('ProgramLaunched', { launchedOn: day(3) }));
   const pairStreams = [];
+  const membersOf = {};
   members.forEach(([mentorId, menteeId], n) => {
     const pairId = randomUUID();
+    membersOf[pairId] = [mentorId, menteeId];
     program.push(e('Paired', { pairId, mentorId, menteeId, pairedBy: 'algorithm', matchScore: 0.7, pairedOn: day(4) }));
     const events = [];
     const open = [];
@@ -431,5 +494,5 @@ function programStreams(index, { pairs, eventsPerPair }) {
     pairStreams.push(events.slice(0, eventsPerPair));
   });
   if (index % 5 === 0) program.push(e('PairEnded', { pairId: pairStreams[0][0].data.pairId, reason: 'completed', note: '', endedOn: day(250) }));
-  return { programId, program, pairStreams, events: program.length + pairStreams.reduce((sum, s) => sum + s.length, 0) };
+  return { programId, program, pairStreams, membersOf, events: program.length + pairStreams.reduce((sum, s) => sum + s.length, 0) };
 }

@@ -52,6 +52,7 @@ import { StatesAsOf } from './shared/state-as-of';
     GetProgramKpisHandler,
     ListMyPairsHandler,
   ],
+  exports: [READ_MODELS],
 })
 export class QueriesModule implements OnApplicationShutdown {
   constructor(@Inject(READ_MODELS) private readonly dataSource: DataSource) {}

@@ -46,7 +46,12 @@ export async function startApi(
     ...(testEventStore === 'eventstoredb' ? { EVENTSTORE_URL: double?.connectionString ?? process.env.EVENTSTORE_URL ?? '' } : {}),
     ...env,
   });
-  const app = await createApp(config, appOptions);
+  const app = await createApp(config, appOptions).catch(async (error: unknown) => {
+    // Nothing of a failed start may outlive it: the suite would never end.
+    await double?.stop();
+    await database.drop();
+    throw error;
+  });
   const store = app.get<EventStore>(EVENT_STORE);
   const organization = `org-${randomUUID()}`;
   return {

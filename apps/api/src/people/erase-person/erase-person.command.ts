@@ -1,10 +1,11 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { participantOfPerson, programDecider, programStreamName } from '@flipside/domain';
-import { KeyVault, PersonDirectory } from '@flipside/personal-data';
+import { KeyVault } from '@flipside/personal-data';
 import { problems } from '../../http/problem';
 import { CommandContext } from '../../streams/command-context';
 import { ProgramCommands } from '../../streams/program-commands';
 import { StreamStates } from '../../streams/stream-states';
+import { ProgramsOfPerson } from '../programs-of-person';
 
 export class ErasePersonCommand {
   constructor(
@@ -30,7 +31,7 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand, E
   constructor(
     private readonly programs: ProgramCommands,
     private readonly states: StreamStates,
-    private readonly persons: PersonDirectory,
+    private readonly persons: ProgramsOfPerson,
     private readonly vault: KeyVault,
   ) {}
 
@@ -39,7 +40,7 @@ export class ErasePersonHandler implements ICommandHandler<ErasePersonCommand, E
     const context: CommandContext = { ...request, ifMatch: undefined };
     const organizationId = context.actor.organizationId;
     const programs: ErasureReport['programs'] = [];
-    for (const programId of await this.persons.programsOf(organizationId, personId)) {
+    for (const programId of await this.persons.of(organizationId, personId)) {
       const participantId = await this.participantIn(programId, personId, organizationId);
       // A directory row whose enrolment was refused (or another organization's program id) holds nobody.
       if (participantId === undefined) continue;

@@ -2,9 +2,10 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { pairStreamName, programStreamName } from '@flipside/domain';
 import { EVENT_STORE, EventStore, JsonObject, RecordedEvent, StreamNotFoundError } from '@flipside/event-store';
-import { OpenedEvent, PersonalDataCipher, PersonDirectory, upcast } from '@flipside/personal-data';
+import { OpenedEvent, PersonalDataCipher, upcast } from '@flipside/personal-data';
 import { problems } from '../../http/problem';
 import { Actor } from '../../identity/actor';
+import { ProgramsOfPerson } from '../programs-of-person';
 
 type Text = string | null;
 
@@ -79,12 +80,12 @@ export class PersonalDataHandler implements IQueryHandler<PersonalDataQuery> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly cipher: PersonalDataCipher,
-    private readonly persons: PersonDirectory,
+    private readonly persons: ProgramsOfPerson,
   ) {}
 
   async execute({ personId, actor }: PersonalDataQuery): Promise<PersonalDataReport> {
     const programs: ProgramRecord[] = [];
-    for (const programId of await this.persons.programsOf(actor.organizationId, personId)) {
+    for (const programId of await this.persons.of(actor.organizationId, personId)) {
       const record = await this.programRecord(programId, personId, actor.organizationId);
       if (record) programs.push(record);
     }
@@ -205,8 +206,9 @@ function participantRecord(events: readonly OpenedEvent[], participantId: string
   return {
     participantId,
     role: data.role as string,
-    displayName: str(data.displayName),
-    email: str(data.email),
+    // An erased person's events written before encryption (v1) still hold plaintext: erased still means not shown.
+    displayName: erased ? null : str(data.displayName),
+    email: erased ? null : str(data.email),
     department: str(data.department),
     seniority: typeof data.seniority === 'number' ? data.seniority : null,
     skills: strings(data.skills),
@@ -214,7 +216,7 @@ function participantRecord(events: readonly OpenedEvent[], participantId: string
     managerId: str(data.managerId),
     enrolledOn: data.enrolledOn as string,
     withdrawnOn: str(withdrawn?.data.withdrawnOn),
-    withdrawalReason: str(withdrawn?.data.reason),
+    withdrawalReason: erased ? null : str(withdrawn?.data.reason),
     erased,
   };
 }
