@@ -17,24 +17,25 @@ export function ensureDependencies() {
   execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
 }
 
-/** JWT_SECRET from the environment, else a generated one kept in .flipside/ (git-ignored) for local use. */
-export function localJwtSecret() {
-  if (process.env.JWT_SECRET) return { secret: process.env.JWT_SECRET, generated: false };
-  const file = join(localDir, 'jwt-secret');
-  if (!existsSync(file)) {
+/** A secret from the environment, else a generated one kept in .flipside/FILE (git-ignored) for local use. */
+function localSecret(variable, file, generate) {
+  if (process.env[variable]) return { value: process.env[variable], generated: false };
+  const path = join(localDir, file);
+  if (!existsSync(path)) {
     mkdirSync(localDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+    writeFileSync(path, generate(), { mode: 0o600 });
   }
-  return { secret: readFileSync(file, 'utf8').trim(), generated: true };
+  return { value: readFileSync(path, 'utf8').trim(), generated: true };
 }
 
-/** FLIPSIDE_MASTER_KEY from the environment, else a generated one kept in .flipside/ (git-ignored) for local use. */
+/** JWT_SECRET, or .flipside/jwt-secret. */
+export function localJwtSecret() {
+  const { value, generated } = localSecret('JWT_SECRET', 'jwt-secret', () => randomBytes(32).toString('hex'));
+  return { secret: value, generated };
+}
+
+/** FLIPSIDE_MASTER_KEY, or .flipside/master-key: lose it and the personal data stays unreadable. */
 export function localMasterKey() {
-  if (process.env.FLIPSIDE_MASTER_KEY) return { masterKey: process.env.FLIPSIDE_MASTER_KEY, generated: false };
-  const file = join(localDir, 'master-key');
-  if (!existsSync(file)) {
-    mkdirSync(localDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-  }
-  return { masterKey: readFileSync(file, 'utf8').trim(), generated: true };
+  const { value, generated } = localSecret('FLIPSIDE_MASTER_KEY', 'master-key', () => randomBytes(32).toString('base64'));
+  return { masterKey: value, generated };
 }

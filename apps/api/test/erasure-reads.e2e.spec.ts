@@ -11,6 +11,7 @@ import { READ_MODELS } from '../src/read-your-writes/read-models.provider';
 import { SEAL } from '../src/streams/seal-key.provider';
 import { runAuditCli } from './support/audit-cli';
 import { Pool } from 'pg';
+import { everyTableAsText } from '@flipside/testing';
 import { ApiHarness, examples, runningPair, startApi } from './support/api-harness';
 
 process.env.MIN_POSITION_WAIT_MS = '5000';
@@ -252,14 +253,8 @@ describe('Reading after an erasure: views, as-of, history and exports open perso
 
     const pool = new Pool({ connectionString: api.config.databaseUrl, max: 1 });
     try {
-      const { rows: tables } = await pool.query<{ schema: string; name: string }>(
-        `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
-          WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
-      );
-      for (const table of tables) {
-        const { rows } = await pool.query(`SELECT t::text AS row FROM "${table.schema}"."${table.name}" t`);
-        const text = rows.map((row) => row.row).join('\n');
-        for (const secret of secrets) expect({ table: `${table.schema}.${table.name}`, found: text.includes(secret) }).toEqual({ table: `${table.schema}.${table.name}`, found: false });
+      for (const [table, text] of await everyTableAsText(pool)) {
+        for (const secret of secrets) expect({ table, found: text.includes(secret) }).toEqual({ table, found: false });
       }
     } finally {
       await pool.end();

@@ -5,6 +5,7 @@ import { EventStore, serializePosition } from '@flipside/event-store';
 import { generateMasterKeyText, isEncrypted, KeyVault, MasterKeys, parseMasterKey, PersonalDataCipher } from '@flipside/personal-data';
 import { openReadModels } from '@flipside/read-models';
 import { DataSource } from 'typeorm';
+import { everyTableAsText } from '@flipside/testing';
 import { allProjections } from '../src/projections/all-projections';
 import { rebuildProjection } from '../src/rebuild/rebuild-projection';
 import { EncryptedProgram } from './support/encrypted-program';
@@ -13,19 +14,9 @@ import { requireKafka, testKafka, TopicReader, uniqueTopic } from './support/kaf
 import { eventually, startProjector } from './support/projector-in-process';
 import { eventually as eventuallyTrue, startPublishing, startTestStore, TestStore, testSettings } from './support/publishing-harness';
 
-/** Every row of every table outside PostgreSQL's own schemas, as text: what a search of the database finds. */
-async function everyTableAsText(pool: Pool): Promise<string> {
-  const { rows: tables } = await pool.query<{ schema: string; name: string }>(
-    `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
-      WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
-  );
-  const parts: string[] = [];
-  for (const table of tables) {
-    const { rows } = await pool.query(`SELECT t::text AS row FROM "${table.schema}"."${table.name}" t`);
-    parts.push(...rows.map((row) => `${table.schema}.${table.name}: ${row.row}`));
-  }
-  return parts.join('\n');
-}
+/** The whole database as one text, each row prefixed with its table. */
+const databaseText = async (pool: Pool) =>
+  [...(await everyTableAsText(pool))].flatMap(([table, text]) => (text ? text.split('\n').map((row) => `${table}: ${row}`) : [])).join('\n');
 
 describe('Crypto-shredding on the read side of the projector: stored form in, nothing readable after erasure', () => {
   let database: TestStore | undefined;
@@ -77,7 +68,7 @@ describe('Crypto-shredding on the read side of the projector: stored form in, no
       expect(await vault.openAll([mentee.display_name, mentee.email])).toEqual([program.mentee.displayName, program.mentee.email]);
       const [pair] = await dataSource.query(`SELECT * FROM read_models.pairs WHERE pair_id = $1`, [program.pairId]);
       expect(pair).toMatchObject({ mentor_person_id: program.mentor.personId, mentee_person_id: program.mentee.personId, mentee_name: mentee.display_name });
-      const before = await everyTableAsText(pool);
+      const before = await databaseText(pool);
       for (const text of [...program.menteeTexts, ...program.pairTexts, program.mentor.displayName]) expect(before).not.toContain(text);
       const figuresBefore = await figures();
       expect(figuresBefore.programs[0]).toMatchObject({ mentors: 1, mentees: 1, sessions_held: 1, minutes_mentored: 45, objectives_achieved: 1, mentee_rating_count: 1 });
@@ -106,7 +97,7 @@ describe('Crypto-shredding on the read side of the projector: stored form in, no
       expect(shredded.every(isEncrypted)).toBe(true);
       expect(await vault.openAll(shredded)).toEqual(shredded.map(() => null));
       expect(await vault.openAll([rebuiltMentor.display_name])).toEqual([program.mentor.displayName]);
-      const after = await everyTableAsText(pool);
+      const after = await databaseText(pool);
       for (const text of [...program.menteeTexts, ...program.pairTexts]) expect(after).not.toContain(text);
     } finally {
       await projector.close();

@@ -1,34 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { everyTableAsText } from '@flipside/testing';
 import { ApiHarness, examples, startApi } from '../../api/test/support/api-harness';
 import { requireKafka, testKafka, TopicReader, uniqueTopic } from './support/kafka-topic';
 import { startProjector } from './support/projector-in-process';
 import { CapturedLog, eventually, RunningPublisher, startPublishing, testSettings } from './support/publishing-harness';
-
-/** Every row of every table of the database (all schemas but PostgreSQL's own), as text. */
-async function everyTableAsText(databaseUrl: string): Promise<Map<string, string>> {
-  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
-  try {
-    const { rows: tables } = await pool.query<{ schema: string; name: string }>(
-      `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
-        WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
-    );
-    const texts = new Map<string, string>();
-    for (const table of tables) {
-      const { rows } = await pool.query<{ row: string }>(`SELECT t::text AS row FROM "${table.schema}"."${table.name}" t`);
-      texts.set(`${table.schema}.${table.name}`, rows.map((row) => row.row).join('\n'));
-    }
-    return texts;
-  } finally {
-    await pool.end();
-  }
-}
 
 /**
  * The issue's test, by value: a person's name, e-mail and free text go in through the API; after their erasure a
  * search of every PostgreSQL table, the stored events (PostgreSQL or the EventStoreDB double), the Kafka topic and
  * every log line of the API and the projector finds none of them, while the figures stay.
  */
+async function databaseTables(databaseUrl: string): Promise<Map<string, string>> {
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    return await everyTableAsText(pool);
+  } finally {
+    await pool.end();
+  }
+}
+
 describe('after an erasure, nothing of the person is found anywhere', () => {
   const brokers = requireKafka();
   const topic = uniqueTopic('erasure');
@@ -117,7 +108,7 @@ describe('after an erasure, nothing of the person is found anywhere', () => {
     expect(reader.records.map((record) => record.headers.ce_type)).toContain('dev.flipside.mentorship.person-erased.v1');
 
     const places = new Map<string, string>([
-      ...(await everyTableAsText(api.config.databaseUrl)),
+      ...(await databaseTables(api.config.databaseUrl)),
       ['stored events', JSON.stringify(stored.map(({ type, data, metadata }) => ({ type, data, metadata })))],
       ['Kafka topic', JSON.stringify(reader.records.map(({ key: recordKey, value, headers }) => ({ recordKey, value, headers })))],
       ['API log', apiLog.lines.map((line) => line.message).join('\n')],

@@ -1,2 +1,3 @@
 export * from './postgres-test-database';
 export * from './tcp-proxy';
+export * from './every-table';
