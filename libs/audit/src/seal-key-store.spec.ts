@@ -7,6 +7,7 @@ describe('The seal key in PostgreSQL', () => {
   const pools: Pool[] = [];
   const pool = () => {
     const opened = new Pool({ connectionString: database!.url, max: 2 });
+    opened.on('error', () => undefined); // the database is dropped WITH (FORCE) after each test
     pools.push(opened);
     return opened;
   };
