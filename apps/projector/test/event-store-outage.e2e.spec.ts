@@ -1,4 +1,4 @@
-import { createEventStore, EventStore, EventStoreSelection, serializePosition } from '@flipside/event-store';
+import { createEventStore, EventStore, EventStoreSelection, EventStoreUnavailableError, serializePosition } from '@flipside/event-store';
 import { EventStoreDbDouble } from '@flipside/event-store/testing/eventstoredb-double';
 import { openReadModels } from '@flipside/read-models';
 import { createTestDatabase, requirePostgres, TestDatabase } from '@flipside/testing';
@@ -52,7 +52,18 @@ describe('The projector while EventStoreDB cannot be reached', () => {
       expect(await projector.metrics()).toMatch(/^flipside_event_store_up 0$/m);
 
       await double.restart();
-      const last = serializePosition(await appendEvents(store, [p.paired('pair-o', 'm1', 'e1')]));
+      // The test's own client may still be waiting out its reconnect backoff: its append is retried until it lands
+      // (one event, refused before it was sent), since the projector's recovery is what is under test.
+      const paired = p.paired('pair-o', 'm1', 'e1');
+      const appended = await eventually(
+        () => appendEvents(store, [paired]).catch((error: unknown) => {
+          if (error instanceof EventStoreUnavailableError) return undefined;
+          throw error;
+        }),
+        (position) => position !== undefined,
+        15_000,
+      );
+      const last = serializePosition(appended!);
       const back = await eventually(() => projector.health(), (health) => health.status === 200, 15_000);
       expect(back.body.eventStore).toMatchObject({ reachable: true, unreachableSince: null });
       expect(await projector.metrics()).toMatch(/^flipside_event_store_up 1$/m);
