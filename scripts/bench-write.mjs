@@ -248,7 +248,11 @@ try {
       runs.plaintext.push((await measureApi({ FLIPSIDE_UNSAFE_PLAINTEXT_FOR_BENCHMARKS: '1' })).figures);
       runs.encrypted.push((await measureApi()).figures);
     }
-    const median = (list, field) => [...list.map((run) => run[field])].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+    const median = (list, field) => {
+      const sorted = list.map((run) => run[field]).sort((a, b) => a - b);
+      const middle = Math.floor(sorted.length / 2);
+      return sorted.length % 2 === 1 ? sorted[middle] : Math.round((sorted[middle - 1] + sorted[middle]) / 2);
+    };
     const summary = (list) => ({ requestsPerSecond: median(list, 'requestsPerSecond'), p50Ms: median(list, 'p50Ms'), p99Ms: median(list, 'p99Ms'), errors: median(list, 'errors'), peakRssMb: median(list, 'peakRssMb'), runs: list.map((run) => run.requestsPerSecond).join(' / ') });
     results.encryption = { plaintext: summary(runs.plaintext), encrypted: summary(runs.encrypted) };
     results.encryption.cost = `${Math.round((1 - results.encryption.encrypted.requestsPerSecond / results.encryption.plaintext.requestsPerSecond) * 100)} %`;
