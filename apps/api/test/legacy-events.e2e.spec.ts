@@ -69,6 +69,13 @@ describe('events of schema version 1, appended directly to the store, still load
     expect(erasure.body.programs).toEqual([{ programId, participantId: mentorId, recorded: true }]);
     const after = await api.http().get(`/v1/people/${mentorId}/personal-data`).set(admin()).expect(200);
     expect(after.body.programs[0].participant).toMatchObject({ displayName: null, email: null, erased: true });
+    // No key can shred plaintext: the read models let go of the erased person's v1 name and e-mail themselves.
+    await catchUpReadModels(api);
+    const pairView = await api.http().get(`/v1/programs/${programId}/pairs/${pair.body.id}`).set(admin()).expect(200);
+    expect(pairView.body).toMatchObject({ mentor: { displayName: null, erased: true }, mentee: { displayName: 'Otto Oldform', erased: false } });
+    const erasedView = await api.http().get(`/v1/programs/${programId}/participants`).set(admin()).expect(200);
+    expect(JSON.stringify(erasedView.body)).not.toContain('Lena Legacy');
+    expect(JSON.stringify(erasedView.body)).not.toContain('lena@legacy.test');
 
     const types = (await api.allEvents()).map((event) => `${event.type}@v${event.metadata.schemaVersion}`);
     expect(types).toEqual(expect.arrayContaining(['ParticipantEnrolled@v1', 'Paired@v2', 'SessionHeld@v2', 'PersonErased@v2']));

@@ -1,7 +1,7 @@
 import { FIT_ANSWERS, LIMITS, PAIR_END_REASONS, PAIRED_BY, PARTICIPANT_ROLES, SESSION_FORMATS } from '@flipside/domain';
 import { RecordedEvent } from '@flipside/event-store';
 import { isEncrypted } from '@flipside/personal-data/field-cipher';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { FeedbackRow } from '../entities/feedback.entity';
 import { ObjectiveRow } from '../entities/objective.entity';
 import { PairRow } from '../entities/pair.entity';
@@ -28,6 +28,7 @@ export class DashboardRows {
   /** Loads every existing row the batch refers to: programs, pairs and objectives first, then pair members. */
   async load(db: EntityManager, events: readonly RecordedEvent[]): Promise<void> {
     const keys = { programs: [] as string[], pairs: [] as string[], objectives: [] as string[], participants: [] as string[] };
+    const erased: string[] = [];
     for (const event of events) {
       const fields = new EventFields(event);
       const add = (list: string[], name: string) => {
@@ -40,6 +41,12 @@ export class DashboardRows {
       add(keys.participants, 'participantId');
       add(keys.participants, 'mentorId');
       add(keys.participants, 'menteeId');
+      if (event.type === 'PersonErased') add(erased, 'participantId');
+    }
+    // An erased person's pairs, ended long ago too: their copies of a pre-encryption name are dropped with the rest.
+    if (erased.length > 0) {
+      const pairs = await db.getRepository(PairRow).find({ where: [{ mentorId: In(erased) }, { menteeId: In(erased) }], select: { pairId: true } });
+      keys.pairs.push(...pairs.map((pair) => pair.pairId));
     }
     await this.programs.load(db, keys.programs);
     await this.pairs.load(db, keys.pairs);
@@ -196,8 +203,13 @@ const handlers: Record<string, Handler> = {
     const participant = rows.participants.changedRow(fields.id('participantId'));
     if (participant.programId !== fields.id('programId')) throw new Error(`participant ${participant.participantId} belongs to program ${participant.programId}`);
     participant.erased = true;
+    // Plaintext (written before encryption) no key can shred: the read model lets go of it itself.
     if (!isEncrypted(participant.displayName)) participant.displayName = null;
     if (!isEncrypted(participant.email)) participant.email = null;
+    for (const pair of rows.pairs.all()) {
+      if (pair.mentorId === participant.participantId && !isEncrypted(pair.mentorName)) rows.pairs.changedRow(pair.pairId).mentorName = null;
+      if (pair.menteeId === participant.participantId && !isEncrypted(pair.menteeName)) rows.pairs.changedRow(pair.pairId).menteeName = null;
+    }
   },
 
   TrainingCompleted(fields, rows) {
