@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { inTransaction } from '@flipside/event-store';
 import { Pool, PoolClient } from 'pg';
 
 /** Every process creating tables in the `audit` schema takes this advisory lock, so concurrent starts never collide on CREATE. */
@@ -30,10 +31,8 @@ export async function loadSealKey(pool: Pool): Promise<Buffer> {
   return createSealKey(pool);
 }
 
-async function createSealKey(pool: Pool): Promise<Buffer> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+function createSealKey(pool: Pool): Promise<Buffer> {
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [AUDIT_SCHEMA_LOCK]);
     await client.query('CREATE SCHEMA IF NOT EXISTS audit');
     await client.query(
@@ -44,13 +43,7 @@ async function createSealKey(pool: Pool): Promise<Buffer> {
     );
     await client.query('INSERT INTO audit.seal_key (key) VALUES ($1) ON CONFLICT (singleton) DO NOTHING', [randomBytes(SEAL_KEY_BYTES)]);
     const key = await storedKey(client);
-    await client.query('COMMIT');
     if (!key) throw new Error('audit.seal_key holds no key after creating it');
     return key;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -6,4 +6,4 @@ export * from './reading/event-reader.port';
 export * from './subscribing/event-subscriber.port';
 export * from './event-store.port';
 export * from './configured-event-store';
-export { ensureDatabase, createPool, isConnectionFailure } from './postgres';
+export { ensureDatabase, createPool, inTransaction, isConnectionFailure } from './postgres';

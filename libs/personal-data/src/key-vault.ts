@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { inTransaction } from '@flipside/event-store';
 import { Client, Pool } from 'pg';
 import { DataKey, decryptText, encryptText, isEncrypted, keyIdOf } from './field-cipher';
 import { MasterKeyError, MasterKeys } from './master-keys';
@@ -172,42 +173,33 @@ export class KeyVault {
 
   /** Destroys every key of the person and of each pair they belong to; returns the destroyed key ids. */
   async destroyKeysOf(organizationId: string, personId: string): Promise<string[]> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const keyIds = await inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ key_id: string }>(
         `UPDATE personal_data.data_keys SET wrapped = NULL, master_key_id = NULL, destroyed_at = now()
           WHERE organization_id = $1 AND $2 = ANY(members) AND destroyed_at IS NULL
           RETURNING key_id`,
         [organizationId, personId],
       );
-      const keyIds = rows.map((row) => row.key_id);
+      const destroyed = rows.map((row) => row.key_id);
       await client.query('INSERT INTO personal_data.erasures (organization_id, person_id, keys_destroyed) VALUES ($1, $2, $3)', [
         organizationId,
         personId,
-        keyIds.length,
+        destroyed.length,
       ]);
-      for (let start = 0; start < keyIds.length; start += 200) {
-        await client.query('SELECT pg_notify($1, $2)', [DESTROYED_CHANNEL, keyIds.slice(start, start + 200).join(',')]);
+      for (let start = 0; start < destroyed.length; start += 200) {
+        await client.query('SELECT pg_notify($1, $2)', [DESTROYED_CHANNEL, destroyed.slice(start, start + 200).join(',')]);
       }
-      await client.query('COMMIT');
-      this.forget(keyIds);
-      return keyIds;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return destroyed;
+    });
+    this.forget(keyIds);
+    return keyIds;
   }
 
   /** Master-key rotation: re-wraps every live data key under the current master key; events are not touched. */
   async rewrapAll(batchSize = 500): Promise<number> {
     let rewrapped = 0;
     for (;;) {
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
+      const batch = await inTransaction(this.pool, async (client) => {
         const { rows } = await client.query<{ key_id: string; master_key_id: string; wrapped: Buffer }>(
           `SELECT key_id, master_key_id, wrapped FROM personal_data.data_keys
             WHERE destroyed_at IS NULL AND master_key_id <> $1 LIMIT $2 FOR UPDATE SKIP LOCKED`,
@@ -222,15 +214,10 @@ export class KeyVault {
             wrapped,
           ]);
         }
-        await client.query('COMMIT');
-        rewrapped += rows.length;
-        if (rows.length < batchSize) return rewrapped;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+        return rows.length;
+      });
+      rewrapped += batch;
+      if (batch < batchSize) return rewrapped;
     }
   }
 

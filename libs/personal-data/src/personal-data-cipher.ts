@@ -15,7 +15,12 @@ export interface OpenedEvent extends RecordedEvent {
   readonly erased: readonly string[];
 }
 
-const fieldsOf = (type: string) => (isDomainEventType(type) ? personalDataFields(type as DomainEventType) : []);
+/** The personal fields (`x-personal-data` paths) of an event type; none for a type this version does not know. */
+export const personalFieldsOf = (type: string) => (isDomainEventType(type) ? personalDataFields(type as DomainEventType) : []);
+
+/** Every stored personal value of an event: what keys must be loaded (or looked up) to read it. */
+export const personalValuesOf = (event: { readonly type: string; readonly data: JsonObject }): unknown[] =>
+  personalFieldsOf(event.type).flatMap((field) => valuesAt(event.data, field.path));
 
 /**
  * The one gate between the stored form of an event and its readable form. Upcasting brings any stored version to
@@ -34,7 +39,7 @@ export class PersonalDataCipher {
     const encrypted: E[] = [];
     for (const event of events) {
       let data = event.data as JsonObject;
-      for (const field of fieldsOf(event.type)) {
+      for (const field of personalFieldsOf(event.type)) {
         if (!valuesAt(data, field.path).some((value) => typeof value === 'string')) continue;
         const key = await this.vault.keyFor(field.key === 'person' ? owners.person(event) : owners.pair(event));
         data = mapAt(data, field.path, (value) => (typeof value === 'string' ? this.vault.encrypt(key, value) : value));
@@ -47,16 +52,14 @@ export class PersonalDataCipher {
   /** Stored events to their readable form, fetching every key they need in one query. */
   async open(events: readonly RecordedEvent[]): Promise<OpenedEvent[]> {
     const current = events.map(upcast);
-    const values: unknown[] = [];
-    for (const event of current) for (const field of fieldsOf(event.type)) values.push(...valuesAt(event.data, field.path));
-    await this.vault.load(values);
+    await this.vault.load(current.flatMap(personalValuesOf));
     return current.map((event) => this.openLoaded(event));
   }
 
   private openLoaded(event: RecordedEvent): OpenedEvent {
     const erased: string[] = [];
     let data = event.data;
-    for (const field of fieldsOf(event.type)) {
+    for (const field of personalFieldsOf(event.type)) {
       data = mapAt(data, field.path, (value) => {
         const opened = this.vault.open(value);
         if (opened === null && value !== null && !erased.includes(field.path)) erased.push(field.path);

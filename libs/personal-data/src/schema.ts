@@ -1,3 +1,4 @@
+import { inTransaction } from '@flipside/event-store';
 import { Pool } from 'pg';
 
 /** Every process creating the `personal_data` tables takes this advisory lock, so concurrent starts never collide. */
@@ -7,10 +8,8 @@ const SCHEMA_LOCK = 'flipside.personal_data.schema';
  * The `personal_data` schema, in PostgreSQL also when events live in EventStoreDB: data keys are the one thing
  * erasure must be able to destroy, so they never go where events go.
  */
-export async function createPersonalDataSchema(pool: Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function createPersonalDataSchema(pool: Pool): Promise<void> {
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [SCHEMA_LOCK]);
     await client.query('CREATE SCHEMA IF NOT EXISTS personal_data');
     await client.query(`
@@ -48,11 +47,5 @@ export async function createPersonalDataSchema(pool: Pool): Promise<void> {
         keys_destroyed  int NOT NULL,
         PRIMARY KEY (organization_id, person_id, requested_at)
       )`);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -152,7 +152,7 @@ export class DecisionRecorder {
       try {
         const result = await this.store.append(streamName, events, expected);
         const appended = { revision: result.nextExpectedRevision, position: result.position, headHash };
-        this.states.advance(decider, streamName, current, decided.events, appended, fingerprint, stored);
+        this.states.advance(streamName, current, after, appended, fingerprint, stored);
         return this.outcome(request.id, result.nextExpectedRevision, result.position, true);
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;

@@ -78,22 +78,20 @@ export class StreamStates {
   }
 
   /**
-   * After a successful append: the new state, and its head hash, are known without reading them back. `events` are
-   * the decided (plaintext) events, `stored` their stored form, whose keys join the state's keys.
+   * After a successful append: the new state (the decided events folded in, as the write path already did) and its
+   * head hash are known without reading them back; `stored` is the events' stored form, whose keys join the state's.
    */
-  advance<C, E, S>(
-    decider: Decider<C, E, S>,
+  advance<S>(
     streamName: string,
     before: StreamState<S>,
-    events: readonly E[],
+    state: S,
     appended: { revision: bigint; position: Position; headHash: string },
-    fingerprint?: string,
-    stored: readonly { readonly data: object }[] = [],
+    fingerprint: string | undefined,
+    stored: readonly { readonly data: object }[],
   ): void {
     const { revision, position, headHash } = appended;
     const recorded = new Map(before.recorded);
     if (fingerprint) recorded.set(fingerprint, { revision, position });
-    const state = events.reduce((current, event) => decider.evolve(current, event), before.state);
     const keyIds = withKeyIds(before.keyIds, stored);
     const current = this.cache.get(streamName);
     if (!current || current.revision < revision) {

@@ -1,4 +1,4 @@
-import { Client, Pool, PoolConfig } from 'pg';
+import { Client, Pool, PoolClient, PoolConfig } from 'pg';
 import { EventStoreUnavailableError } from '../errors';
 
 // SQLSTATE classes and client-side codes that mean "the server is not there", not "the request was wrong".
@@ -61,5 +61,21 @@ export async function ensureDatabase(connectionString: string): Promise<void> {
     if ((error as { code?: unknown }).code !== '42P04') throw error;
   } finally {
     await admin.end();
+  }
+}
+
+/** Runs the work in one transaction on one connection of the pool: committed if it returns, rolled back if it throws. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
   }
 }

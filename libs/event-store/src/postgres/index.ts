@@ -1,2 +1,2 @@
 export { PostgresEventStore, PostgresEventStoreOptions } from './postgres-event-store';
-export { ensureDatabase, createPool, isConnectionFailure } from './connection';
+export { ensureDatabase, createPool, inTransaction, isConnectionFailure } from './connection';

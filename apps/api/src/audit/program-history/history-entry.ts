@@ -1,8 +1,7 @@
 import { CONFIDENTIAL_FIELDS, GENESIS_HASH, Seal, sealData } from '@flipside/audit';
-import { DomainEventType, isDomainEventType, personalDataFields } from '@flipside/domain';
 import type { JsonObject, RecordedEvent } from '@flipside/event-store';
 import { serializePosition } from '@flipside/event-store/position';
-import { KeyVault, mapAt, valuesAt } from '@flipside/personal-data';
+import { KeyVault, mapAt, personalFieldsOf, valuesAt } from '@flipside/personal-data';
 
 /** One event as an auditor reads it: who did what, when and why, with its link in the stream's hash chain. */
 export interface HistoryEntry {
@@ -85,13 +84,6 @@ export function historyEntry(event: RecordedEvent, linksTo: string, seal: Seal):
     previousHash: hash === null ? null : linksTo,
   };
 }
-
-/** The personal fields (`x-personal-data` paths) of an event type; none for types this version does not know. */
-const personalFieldsOf = (type: string) => (isDomainEventType(type) ? personalDataFields(type as DomainEventType) : []);
-
-/** Every stored personal value of an event: what keys must be loaded (or looked up) for it. */
-export const personalValuesOf = (event: RecordedEvent): unknown[] =>
-  personalFieldsOf(event.type).flatMap((field) => valuesAt(event.data, field.path));
 
 /**
  * A page's entry with its personal fields opened through the vault (whose keys the caller loaded): plaintext, or

@@ -1,8 +1,8 @@
 import { CHAIN_ALGORITHM, ProgramStreams, Seal, programStreams } from '@flipside/audit';
 import { EventReader, RecordedEvent } from '@flipside/event-store';
-import { ErasedValues } from '@flipside/personal-data';
+import { ErasedValues, personalValuesOf } from '@flipside/personal-data';
 import { HistoryFilter, filterRecord, historyMatcher } from './history-filter';
-import { exportEventLine, historyEntry, HistoryEntry, personalValuesOf } from './history-entry';
+import { exportEventLine, historyEntry, HistoryEntry } from './history-entry';
 import { HistoryMerge, ReadSizes, historyStarts } from './history-merge';
 
 /** The last line of an export: what a verifier checks the events against. */
