@@ -1,4 +1,4 @@
-import { isCalendarDate } from './calendar';
+import { addDays, isCalendarDate } from './calendar';
 
 describe('isCalendarDate', () => {
   it.each(['2026-02-28', '2024-02-29', '2000-02-29', '0001-01-01', '0004-02-29', '0099-12-31', '9999-12-31'])(
@@ -16,5 +16,29 @@ describe('isCalendarDate', () => {
 
   it('refuses what is not a string', () => {
     expect([20260101, null, undefined, new Date(0)].map(isCalendarDate)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('addDays', () => {
+  it.each([
+    ['2026-12-07', 0, '2026-12-07'],
+    ['2026-12-07', 25, '2027-01-01'],
+    ['2024-02-28', 1, '2024-02-29'],
+    ['2026-03-01', -1, '2026-02-28'],
+    ['0099-12-31', 1, '0100-01-01'],
+  ])('%s plus %i days is %s', (date, days, expected) => expect(addDays(date, days)).toBe(expected));
+});
+
+describe('addDays', () => {
+  it.each([
+    ['2025-03-10', 0, '2025-03-10'],
+    ['2025-03-10', 90, '2025-06-08'],
+    ['2024-02-28', 1, '2024-02-29'],
+    ['2025-02-28', 1, '2025-03-01'],
+    ['2025-12-31', 1, '2026-01-01'],
+    ['2025-03-01', -1, '2025-02-28'],
+    ['0050-01-01', 31, '0050-02-01'],
+  ])('%s + %d days is %s', (date, days, expected) => {
+    expect(addDays(date, days)).toBe(expected);
   });
 });

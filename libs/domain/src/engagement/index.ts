@@ -1,0 +1,2 @@
+export * from './engagement.facts';
+export * from './engagement.timers';
