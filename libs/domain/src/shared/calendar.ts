@@ -37,13 +37,3 @@ export function addDays(date: CalendarDate, days: number): CalendarDate {
 export function laterOf(a: CalendarDate, b: CalendarDate): CalendarDate {
   return a > b ? a : b;
 }
-
-/** The calendar day `days` days after `date` (before it when negative). */
-export function addDays(date: CalendarDate, days: number): CalendarDate {
-  const [year, month, day] = date.split('-').map(Number);
-  const at = new Date(0);
-  // setUTCFullYear, not Date.UTC: the latter maps years 0-99 to 1900-1999.
-  at.setUTCFullYear(year, month - 1, day + days);
-  const pad = (value: number, width: number) => String(value).padStart(width, '0');
-  return `${pad(at.getUTCFullYear(), 4)}-${pad(at.getUTCMonth() + 1, 2)}-${pad(at.getUTCDate(), 2)}`;
-}
