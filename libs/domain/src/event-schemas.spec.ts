@@ -3,6 +3,7 @@ import { join } from 'path';
 import {
   EVENT_SCHEMA_VERSION,
   EVENT_TYPES,
+  EVENT_TYPES_NEW_IN_V2,
   eventSchemaFileName,
   eventSchemaVersions,
   isDomainEventType,
@@ -12,7 +13,7 @@ import {
 } from './event-schemas';
 import { assertMatchesEventSchema, eventSchemaErrors } from './testing/event-contract';
 import { sampleEvents } from './testing/sample-events';
-import { LIMITS } from './vocabulary';
+import { LIMITS, PAIR_END_REASONS, PAIR_FLAGS, PARTICIPANT_ROLES } from './vocabulary';
 
 const SCHEMA_DIRECTORY = join(__dirname, 'schemas');
 const samples = sampleEvents();
@@ -29,9 +30,12 @@ describe('event schemas', () => {
     expect(files).toEqual(expected.sort());
   });
 
-  it('keep v1 for every type but PersonErased (new in v2), and v2 for every type', () => {
-    expect(EVENT_TYPES.filter((type) => eventSchemaVersions(type).join() !== '1,2')).toEqual(['PersonErased']);
-    expect(eventSchemaVersions('PersonErased')).toEqual([2]);
+  it('keep v1 for every type but those new in v2, and v2 for every type', () => {
+    expect(EVENT_TYPES.filter((type) => eventSchemaVersions(type).join() !== '1,2').sort()).toEqual([...EVENT_TYPES_NEW_IN_V2].sort());
+    expect(EVENT_TYPES_NEW_IN_V2.map(eventSchemaVersions)).toEqual(EVENT_TYPES_NEW_IN_V2.map(() => [2]));
+    expect([...EVENT_TYPES_NEW_IN_V2].sort()).toEqual(
+      ['EngagementPolicySet', 'FeedbackRequested', 'PairClosed', 'PairEndingWarned', 'PairFlagged', 'PersonErased'],
+    );
     expect(loadEventSchema('Paired', 1).$id).toBe('urn:flipside:event:Paired:v1');
     expect(() => loadEventSchema('PersonErased', 1)).toThrow("no schema for event type 'PersonErased' at version 1");
   });
@@ -153,6 +157,18 @@ describe('the schemas agree with LIMITS', () => {
     ['FeedbackGiven', '/properties/rating/maximum', LIMITS.rating.max],
     ['FeedbackGiven', '/properties/comment/maxLength', LIMITS.feedbackComment.maxLength],
     ['FeedbackGiven', '/properties/feedbackId/maxLength', LIMITS.id.maxLength],
+    ['EngagementPolicySet', '/properties/policy/properties/firstSessionWithinDays/minimum', LIMITS.firstSessionWithinDays.min],
+    ['EngagementPolicySet', '/properties/policy/properties/firstSessionWithinDays/maximum', LIMITS.firstSessionWithinDays.max],
+    ['EngagementPolicySet', '/properties/policy/properties/checkInAfterDays/minimum', LIMITS.checkInAfterDays.min],
+    ['EngagementPolicySet', '/properties/policy/properties/checkInAfterDays/maximum', LIMITS.checkInAfterDays.max],
+    ['EngagementPolicySet', '/properties/policy/properties/stalledAfterDays/minimum', LIMITS.stalledAfterDays.min],
+    ['EngagementPolicySet', '/properties/policy/properties/stalledAfterDays/maximum', LIMITS.stalledAfterDays.max],
+    ['EngagementPolicySet', '/properties/policy/properties/autoEndAfterDays/minimum', LIMITS.autoEndAfterDays.min],
+    ['EngagementPolicySet', '/properties/policy/properties/autoEndAfterDays/maximum', LIMITS.autoEndAfterDays.max],
+    ['EngagementPolicySet', '/properties/policy/properties/warnDaysBefore/minimum', LIMITS.warnDaysBefore.min],
+    ['EngagementPolicySet', '/properties/policy/properties/warnDaysBefore/maximum', LIMITS.warnDaysBefore.max],
+    ['EngagementPolicySet', '/properties/policy/properties/feedbackDueDays/minimum', LIMITS.feedbackDueDays.min],
+    ['EngagementPolicySet', '/properties/policy/properties/feedbackDueDays/maximum', LIMITS.feedbackDueDays.max],
   ];
   it.each(bounds)('%s %s is %d', (type, pointer, expected) => {
     expect(at(type, pointer)).toBe(expected);
@@ -190,5 +206,31 @@ describe('personal fields in v2 hold plaintext or ciphertext', () => {
 
   it('leave fields that are not personal as they were in v1 (no ciphertext there)', () => {
     expect(eventSchemaErrors({ type: 'ParticipantEnrolled', data: { ...enrolled.data, department: ciphertext } })).not.toEqual([]);
+  });
+});
+
+describe('the engagement automation\'s schemas agree with the vocabulary', () => {
+  const enumOf = (type: (typeof EVENT_TYPES)[number], property: string) =>
+    (loadEventSchema(type) as unknown as { properties: Record<string, { enum?: unknown }> }).properties[property].enum;
+
+  it('pair end reasons (PairEnded and PairClosed), pair flags and roles', () => {
+    expect(enumOf('PairEnded', 'reason')).toEqual([...PAIR_END_REASONS]);
+    expect(enumOf('PairClosed', 'reason')).toEqual([...PAIR_END_REASONS]);
+    expect(enumOf('PairFlagged', 'flag')).toEqual([...PAIR_FLAGS]);
+    expect(enumOf('FeedbackRequested', 'fromRole')).toEqual([...PARTICIPANT_ROLES]);
+  });
+
+  it('the samples hold a policy that never ends pairs (null) and one that does', () => {
+    const ends = samples.flatMap((event) => (event.type === 'EngagementPolicySet' ? [event.data.policy.autoEndAfterDays] : []));
+    expect(ends).toContain(null);
+    expect(ends.some((days) => typeof days === 'number')).toBe(true);
+  });
+
+  it("refuses a policy missing a figure, or with autoEndAfterDays out of range", () => {
+    const set = samples.find((event) => event.type === 'EngagementPolicySet');
+    if (!set || set.type !== 'EngagementPolicySet') throw new Error('no EngagementPolicySet sample');
+    const { warnDaysBefore: _dropped, ...partial } = set.data.policy;
+    expect(eventSchemaErrors({ type: 'EngagementPolicySet', data: { ...set.data, policy: partial } })).not.toEqual([]);
+    expect(eventSchemaErrors({ type: 'EngagementPolicySet', data: { ...set.data, policy: { ...set.data.policy, autoEndAfterDays: 0 } } })).not.toEqual([]);
   });
 });

@@ -18,6 +18,11 @@ import ParticipantEnrolledV1 from './schemas/ParticipantEnrolled.v1.schema.json'
 import ParticipantEnrolledV2 from './schemas/ParticipantEnrolled.v2.schema.json';
 import ParticipantWithdrawnV1 from './schemas/ParticipantWithdrawn.v1.schema.json';
 import ParticipantWithdrawnV2 from './schemas/ParticipantWithdrawn.v2.schema.json';
+import EngagementPolicySetV2 from './schemas/EngagementPolicySet.v2.schema.json';
+import FeedbackRequestedV2 from './schemas/FeedbackRequested.v2.schema.json';
+import PairClosedV2 from './schemas/PairClosed.v2.schema.json';
+import PairEndingWarnedV2 from './schemas/PairEndingWarned.v2.schema.json';
+import PairFlaggedV2 from './schemas/PairFlagged.v2.schema.json';
 import PersonErasedV2 from './schemas/PersonErased.v2.schema.json';
 import ProgramClosedV1 from './schemas/ProgramClosed.v1.schema.json';
 import ProgramClosedV2 from './schemas/ProgramClosed.v2.schema.json';
@@ -39,6 +44,8 @@ import TrainingCompletedV2 from './schemas/TrainingCompleted.v2.schema.json';
  * v2: ParticipantEnrolled carries `personId`, PersonErased exists, and every personal field is annotated with
  * `x-personal-data` naming the key that encrypts it at rest ('person' or 'pair'); such a field holds either its
  * plaintext or that ciphertext (`pd1:<keyId>:<base64>`).
+ * Also at v2, added later without a version step (new types, and a new enum value readers can take in stride):
+ * EngagementPolicySet, PairFlagged, PairEndingWarned, FeedbackRequested, PairClosed, and PairEnded's reason 'inactive'.
  */
 export const EVENT_SCHEMA_VERSION = 2;
 
@@ -60,16 +67,31 @@ const SCHEMAS_V2: { readonly [Type in DomainEventType]: EventSchema } = {
   Paired: PairedV2,
   PairEnded: PairEndedV2,
   PersonErased: PersonErasedV2,
+  EngagementPolicySet: EngagementPolicySetV2,
   ObjectiveSet: ObjectiveSetV2,
   ObjectiveProgressRecorded: ObjectiveProgressRecordedV2,
   ObjectiveAchieved: ObjectiveAchievedV2,
   ObjectiveDropped: ObjectiveDroppedV2,
   SessionHeld: SessionHeldV2,
   FeedbackGiven: FeedbackGivenV2,
+  PairFlagged: PairFlaggedV2,
+  PairEndingWarned: PairEndingWarnedV2,
+  FeedbackRequested: FeedbackRequestedV2,
+  PairClosed: PairClosedV2,
 };
 
-// The historical contract; PersonErased did not exist in v1.
-const SCHEMAS_V1: { readonly [Type in Exclude<DomainEventType, 'PersonErased'>]: EventSchema } = {
+/** Event types that start at schema version 2 (they did not exist in v1). */
+export const EVENT_TYPES_NEW_IN_V2 = [
+  'PersonErased',
+  'EngagementPolicySet',
+  'PairFlagged',
+  'PairEndingWarned',
+  'FeedbackRequested',
+  'PairClosed',
+] as const satisfies readonly DomainEventType[];
+
+// The historical contract.
+const SCHEMAS_V1: { readonly [Type in Exclude<DomainEventType, (typeof EVENT_TYPES_NEW_IN_V2)[number]>]: EventSchema } = {
   ProgramCreated: ProgramCreatedV1,
   ProgramLaunched: ProgramLaunchedV1,
   ProgramClosed: ProgramClosedV1,
@@ -104,6 +126,7 @@ export const PROGRAM_EVENT_TYPES = typesOf<ProgramEvent['type']>({
   Paired: true,
   PairEnded: true,
   PersonErased: true,
+  EngagementPolicySet: true,
 });
 
 export const PAIR_EVENT_TYPES = typesOf<PairEvent['type']>({
@@ -113,6 +136,10 @@ export const PAIR_EVENT_TYPES = typesOf<PairEvent['type']>({
   ObjectiveDropped: true,
   SessionHeld: true,
   FeedbackGiven: true,
+  PairFlagged: true,
+  PairEndingWarned: true,
+  FeedbackRequested: true,
+  PairClosed: true,
 });
 
 function typesOf<Type extends string>(types: { readonly [T in Type]: true }): readonly Type[] {
@@ -123,7 +150,7 @@ export function isDomainEventType(type: string): type is DomainEventType {
   return Object.prototype.hasOwnProperty.call(SCHEMAS_V2, type);
 }
 
-/** The versions of an event type's schema that exist, oldest first (PersonErased starts at 2). */
+/** The versions of an event type's schema that exist, oldest first (EVENT_TYPES_NEW_IN_V2 start at 2). */
 export function eventSchemaVersions(type: DomainEventType): number[] {
   return Object.keys(SCHEMAS_BY_VERSION)
     .map(Number)

@@ -22,6 +22,11 @@ describe('personalDataFields (read from the x-personal-data annotations of the v
       ObjectiveDropped: ['reason:pair'],
       SessionHeld: ['insights:pair', 'actionItems[].description:pair', 'confidentialNotes:pair'],
       FeedbackGiven: ['comment:pair'],
+      EngagementPolicySet: [],
+      PairFlagged: [],
+      PairEndingWarned: [],
+      FeedbackRequested: [],
+      PairClosed: [],
     });
   });
 

@@ -61,6 +61,7 @@ const program: ProgramEvent[] = play(programDecider, [], [
   p({ type: 'PairParticipants', data: { programId, pairId: 'pair-z', mentorId: 'p-701', menteeId: 'p-other', pairedBy: 'algorithm', rationale: 'Oubliette-Plan' } }),
 ]);
 const withdrawnProgram = play(programDecider, program, [p({ type: 'WithdrawParticipant', data: { programId, participantId: 'p-701', reason: 'Marmalade-Gambit' } })]);
+const noAutoEndProgram = play(programDecider, program, [p({ type: 'SetEngagementPolicy', data: { programId, policy: { autoEndAfterDays: null } } })]);
 const erasedProgram = play(programDecider, program, [p({ type: 'ErasePerson', data: { programId, personId: 'E7001' } })]);
 
 const context = pairContextOf(fold(programDecider, program), 'pair-z');
@@ -72,6 +73,8 @@ const pair: PairEvent[] = play(pairDecider, [], [
   q({ type: 'DropObjective', data: { objectiveId: 'obj-2', reason: NAME } }),
   q({ type: 'LogSession', data: { sessionId: 's-1', heldOn: '2025-03-10', durationMinutes: 60, format: 'video', insights: NAME, confidentialNotes: EMAIL } }),
 ]);
+
+const fencedPair: PairEvent[] = play(pairDecider, pair, [q({ type: 'ClosePair', data: { reason: 'withdrawn', closedOn: '2025-03-10' } })]);
 
 const enrolAgain = (overrides: Record<string, unknown>) => p(untyped({ type: 'EnrolParticipant', data: { ...zephyrine, ...overrides } }));
 
@@ -99,6 +102,11 @@ const programRejections: Array<[string, ProgramEvent[], ProgramCommand]> = [
   ['erased: withdraw', erasedProgram, p({ type: 'WithdrawParticipant', data: { programId, participantId: 'p-701', reason: EMAIL } })],
   ['erased: re-enrol', erasedProgram, enrolAgain({ participantId: 'p-new' })],
   ['person-not-in-program', program, p({ type: 'ErasePerson', data: { programId, personId: 'E0000' } })],
+  ['stalled-after-check-in', program, p({ type: 'SetEngagementPolicy', data: { programId, policy: { checkInAfterDays: 30 } } })],
+  ['auto-end-after-warning', program, p({ type: 'SetEngagementPolicy', data: { programId, policy: { autoEndAfterDays: 5 } } })],
+  ['pair-not-inactive-yet', program, p({ type: 'EndInactivePair', data: { programId, pairId: 'pair-z', lastActiveOn: '2025-03-10' } })],
+  ['auto-end-off', noAutoEndProgram, p({ type: 'EndInactivePair', data: { programId, pairId: 'pair-z', lastActiveOn: '2024-01-01' } })],
+  ['pair-already-ended', withdrawnProgram, p({ type: 'EndInactivePair', data: { programId, pairId: 'pair-z', lastActiveOn: '2024-01-01' } })],
 ];
 
 const pairRejections: Array<[string, PairEvent[], PairCommand]> = [
@@ -106,6 +114,9 @@ const pairRejections: Array<[string, PairEvent[], PairCommand]> = [
   ['objective-not-open', pair, q({ type: 'RecordObjectiveProgress', data: { objectiveId: 'obj-2', level: 3, note: NAME } })],
   ['action-due-after-session', pair, q({ type: 'LogSession', data: { sessionId: 's-2', heldOn: '2025-03-10', durationMinutes: 60, format: 'video', insights: '', actionItems: [{ description: `Email ${EMAIL}`, owner: 'mentor', dueOn: '2025-03-01' }] } })],
   ['title too long', pair, q({ type: 'SetObjective', data: { ...objective, objectiveId: 'obj-3', title: NAME.repeat(20) } })],
+  ['session-not-found', pair, q({ type: 'RequestFeedback', data: { sessionId: 's-9', fromRole: 'mentor' } })],
+  ['lapse-before-flag', pair, q({ type: 'FlagPair', data: { flag: 'stalled', since: '2025-03-05', lapseStartedOn: '2025-03-06' } })],
+  ['pair-ended (the fence)', fencedPair, q({ type: 'LogSession', data: { sessionId: 's-2', heldOn: '2025-03-10', durationMinutes: 60, format: 'video', insights: NAME } })],
 ];
 
 function violationOf<C, E, S>(decider: Decider<C, E, S>, history: E[], command: C): RuleViolation {
@@ -132,7 +143,10 @@ describe('rule violations carry no personal data', () => {
       .replace(/^erased: pairing$/, 'participant-withdrawn').replace(/^erased: withdraw$/, 'participant-already-withdrawn')
       .replace(/^erased: re-enrol$/, 'person-already-enrolled')));
     const pairRules = pairRejections.map(([, history, command]) => violationOf(pairDecider, history, command).rule);
-    expect(pairRules).toEqual(['objective-already-exists', 'objective-not-open', 'action-due-after-session', 'text-too-long']);
+    expect(pairRules).toEqual([
+      'objective-already-exists', 'objective-not-open', 'action-due-after-session', 'text-too-long', 'session-not-found',
+      'lapse-before-flag', 'pair-ended',
+    ]);
   });
 
   it('the pair-ended note written on withdrawal names the participant by id', () => {
@@ -141,5 +155,14 @@ describe('rule violations carry no personal data', () => {
       'Participant "p-701" withdrew from the program: Marmalade-Gambit',
     ]);
     expect(JSON.stringify(erasedProgram.slice(program.length))).not.toContain('Zephyrine');
+  });
+
+  it("the note of a pair ended for inactivity names the date and the policy only", () => {
+    const ended = play(programDecider, program, [
+      p({ type: 'EndInactivePair', data: { programId, pairId: 'pair-z', lastActiveOn: '2024-11-01' } }),
+    ]).slice(program.length);
+    expect(ended.map((event) => event.type === 'PairEnded' && event.data.note)).toEqual([
+      "No session since 2024-11-01: the program's engagement policy ends a pair after 90 days without one.",
+    ]);
   });
 });

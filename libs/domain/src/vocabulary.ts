@@ -28,12 +28,27 @@ export type PairingRule = (typeof PAIRING_RULES)[number];
 export const PAIRED_BY = ['admin', 'algorithm'] as const;
 export type PairedBy = (typeof PAIRED_BY)[number];
 
-export const PAIR_END_REASONS = ['completed', 'rematched', 'withdrawn', 'not-a-fit', 'program-closed'] as const;
+/** 'inactive': ended by the engagement automation after the policy's days without a session. */
+export const PAIR_END_REASONS = ['completed', 'rematched', 'withdrawn', 'not-a-fit', 'program-closed', 'inactive'] as const;
 export type PairEndReason = (typeof PAIR_END_REASONS)[number];
 
-/** The reasons an administrator may give when ending a pair; 'withdrawn' and 'program-closed' are recorded by the system. */
+/**
+ * The reasons an administrator may give when ending a pair; 'withdrawn', 'program-closed' and 'inactive' are
+ * recorded by the system.
+ */
 export const ADMIN_PAIR_END_REASONS = ['completed', 'rematched', 'not-a-fit'] as const satisfies readonly PairEndReason[];
 export type AdminPairEndReason = (typeof ADMIN_PAIR_END_REASONS)[number];
+
+/**
+ * What the engagement automation flags on a pair, once per episode (a session held clears every flag):
+ * 'no-first-session' — no session within firstSessionWithinDays of pairing; 'check-in-due' — none for
+ * checkInAfterDays; 'stalled' — none for stalledAfterDays.
+ */
+export const PAIR_FLAGS = ['no-first-session', 'check-in-due', 'stalled'] as const;
+export type PairFlag = (typeof PAIR_FLAGS)[number];
+
+/** The actor the engagement automation records its decisions as (event metadata). */
+export const ENGAGEMENT_AUTOMATION_ACTOR = 'system:engagement';
 
 export const SESSION_FORMATS = ['in-person', 'video', 'phone', 'chat'] as const;
 export type SessionFormat = (typeof SESSION_FORMATS)[number];
@@ -66,6 +81,15 @@ export const LIMITS = {
   minSessionMinutes: { min: 15, max: 480 },
   maxMenteesPerMentor: { min: 1, max: 5, default: 1 },
   programOutcome: { maxLength: 2000 },
+
+  // Engagement policy (days). stalledAfterDays is also above checkInAfterDays; autoEndAfterDays (or null: never)
+  // also above warnDaysBefore.
+  firstSessionWithinDays: { min: 1, max: 365 },
+  checkInAfterDays: { min: 1, max: 365 },
+  stalledAfterDays: { min: 2, max: 730 },
+  autoEndAfterDays: { min: 1, max: 3650 },
+  warnDaysBefore: { min: 0, max: 90 },
+  feedbackDueDays: { min: 1, max: 90 },
 
   // Participants
   /**

@@ -1,5 +1,5 @@
 import { CalendarDate } from '../shared/calendar';
-import { FitAnswer, FocusArea, ParticipantRole, SessionFormat } from '../vocabulary';
+import { FitAnswer, FocusArea, PairEndReason, PairFlag, ParticipantRole, SessionFormat } from '../vocabulary';
 import { PairContext } from './pair.context';
 import { ActionItem } from './pair.events';
 
@@ -67,12 +67,36 @@ export type GiveFeedback = PairCommandOf<
   }
 >;
 
+// ---- The engagement automation (actor system:engagement): each answers no events when already done. ----
+
+/**
+ * Flags a lapse that began on `lapseStartedOn` (the last session, or the pairing) and crossed the policy's
+ * threshold on `since`. Nothing when the flag is open already or a session was held after the lapse began.
+ */
+export type FlagPair = PairCommandOf<'FlagPair', { flag: PairFlag; since: CalendarDate; lapseStartedOn: CalendarDate }>;
+
+/** Warns that the pair ends on `endsOn`; nothing when warned for that date or a session was held after lastActiveOn. */
+export type WarnPairEnding = PairCommandOf<'WarnPairEnding', { endsOn: CalendarDate; lastActiveOn: CalendarDate }>;
+
+/** Asks for feedback on a session from one side; nothing when that side gave it or was already asked. */
+export type RequestFeedback = PairCommandOf<'RequestFeedback', { sessionId: string; fromRole: ParticipantRole }>;
+
+/**
+ * The fence the write path records before the program stream's PairEnded (see `pairsEndedBy`). Accepted whatever
+ * the program's status; once recorded, every other pair command is refused and this one records nothing more.
+ */
+export type ClosePair = PairCommandOf<'ClosePair', { reason: PairEndReason; closedOn: CalendarDate }>;
+
 export type PairCommand =
   | SetObjective
   | RecordObjectiveProgress
   | AchieveObjective
   | DropObjective
   | LogSession
-  | GiveFeedback;
+  | GiveFeedback
+  | FlagPair
+  | WarnPairEnding
+  | RequestFeedback
+  | ClosePair;
 
 export type PairCommandType = PairCommand['type'];

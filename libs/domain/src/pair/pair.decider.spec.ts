@@ -6,12 +6,17 @@ import { KnownPairContext, PairContext } from './pair.context';
 import { pairDecider, pairStreamName } from './pair.decider';
 import {
   FeedbackGiven,
+  FeedbackRequested,
   ObjectiveAchieved,
   ObjectiveDropped,
   ObjectiveProgressRecorded,
   ObjectiveSet,
+  PairClosed,
+  PairEndingWarned,
+  PairFlagged,
   SessionHeld,
 } from './pair.events';
+import { fold } from '../shared/decider';
 
 const spec = specFor(pairDecider, { checkEvent: assertMatchesEventSchema });
 
@@ -144,6 +149,9 @@ describe('every pair command', () => {
     command('DropObjective', { objectiveId: 'obj-linkedin', reason: 'No longer relevant.' }, { context: ctx }),
     command('LogSession', { ...firstSession, sessionId: 'session-2' }, { context: ctx }),
     command('GiveFeedback', { ...menteeFeedback, feedbackId: 'fb-2' }, { context: ctx }),
+    command('FlagPair', { flag: 'check-in-due', since: '2025-03-09', lapseStartedOn: '2025-03-07' }, { context: ctx }),
+    command('WarnPairEnding', { endsOn: '2025-06-05', lastActiveOn: '2025-03-07' }, { context: ctx }),
+    command('RequestFeedback', { sessionId: 'session-1', fromRole: 'mentor' }, { context: ctx }),
   ];
   const cases = (ctx: PairContext) => everyCommand(ctx).map((cmd) => [cmd.type, cmd] as const);
   const history = [objectiveSet(), sessionHeld()];
@@ -572,5 +580,291 @@ describe('GiveFeedback', () => {
       .given(sessionHeld())
       .when(command('GiveFeedback', { ...menteeFeedback, ...overrides }))
       .thenRejects({ kind: 'invalid', rule, field });
+  });
+});
+
+// ---- The engagement automation and the fence ----
+
+function flagged(flag: PairFlagged['data']['flag'], since: string): PairFlagged {
+  return { type: 'PairFlagged', data: { ...ids, flag, since } };
+}
+
+function warned(endsOn: string): PairEndingWarned {
+  return { type: 'PairEndingWarned', data: { ...ids, endsOn } };
+}
+
+function feedbackRequested(sessionId: string, fromRole: FeedbackRequested['data']['fromRole']): FeedbackRequested {
+  return { type: 'FeedbackRequested', data: { ...ids, sessionId, fromRole } };
+}
+
+function pairClosed(reason: PairClosed['data']['reason'] = 'program-closed', closedOn = TODAY): PairClosed {
+  return { type: 'PairClosed', data: { ...ids, reason, closedOn } };
+}
+
+describe('the fence (PairClosed in the pair stream)', () => {
+  const fenced = [objectiveSet(), sessionHeld(), pairClosed('withdrawn', '2025-03-09')];
+  const everyOtherCommand: PairCommand[] = [
+    command('SetObjective', { ...setLinkedIn, objectiveId: 'obj-2' }),
+    command('RecordObjectiveProgress', { objectiveId: 'obj-linkedin', level: 4, note: '' }),
+    command('AchieveObjective', { objectiveId: 'obj-linkedin', finalLevel: 8 }),
+    command('DropObjective', { objectiveId: 'obj-linkedin', reason: 'No longer relevant.' }),
+    command('LogSession', { ...firstSession, sessionId: 'session-2' }),
+    command('GiveFeedback', { ...menteeFeedback, feedbackId: 'fb-2' }),
+    command('FlagPair', { flag: 'check-in-due', since: '2025-03-09', lapseStartedOn: '2025-03-07' }),
+    command('WarnPairEnding', { endsOn: '2025-06-05', lastActiveOn: '2025-03-07' }),
+    command('RequestFeedback', { sessionId: 'session-1', fromRole: 'mentor' }),
+  ];
+
+  // The program may still say the pair is active: the fence is written before the program stream's PairEnded.
+  it.each(everyOtherCommand.map((cmd) => [cmd.type, cmd] as const))(
+    '%s is refused once the pair is fenced, whatever the program says',
+    (_type, cmd) => {
+      spec.given(...fenced).when(cmd).thenRejects({
+        kind: 'conflict',
+        rule: 'pair-ended',
+        messageIncludes: [`Pair "${PAIR_ID}" ended on 2025-03-09 (withdrawn)`, 'it records nothing more'],
+      });
+    },
+  );
+
+  it('refuses a fenced pair as ended even once its program has closed', () => {
+    spec
+      .given(...fenced)
+      .when(command('LogSession', { ...firstSession, sessionId: 'session-2' }, { context: context({ programStatus: 'closed', pairStatus: 'ended' }) }))
+      .thenRejects({ kind: 'conflict', rule: 'pair-ended', messageIncludes: '2025-03-09' });
+  });
+});
+
+describe('ClosePair (the fence the write path records before ending a pair)', () => {
+  it('records the fence with the reason and date of the end', () => {
+    spec
+      .given(objectiveSet(), sessionHeld())
+      .when(command('ClosePair', { reason: 'not-a-fit', closedOn: TODAY }))
+      .then(pairClosed('not-a-fit', TODAY));
+  });
+
+  it('answers no events once the fence is there (idempotent)', () => {
+    spec
+      .given(sessionHeld(), pairClosed('program-closed', '2025-03-09'))
+      .when(command('ClosePair', { reason: 'program-closed', closedOn: TODAY }))
+      .then();
+  });
+
+  it.each([
+    ['the program is closing', context({ programStatus: 'closed', pairStatus: 'active' })],
+    ['the program has closed and ended the pair', context({ programStatus: 'closed', pairStatus: 'ended' })],
+    ['the pair has already ended', context({ pairStatus: 'ended' })],
+    ['the program is a draft', context({ programStatus: 'draft' })],
+  ])('is accepted while %s: it does not depend on the program being active', (_name, ctx) => {
+    spec
+      .given()
+      .when(command('ClosePair', { reason: 'program-closed', closedOn: TODAY }, { context: ctx }))
+      .then(pairClosed('program-closed', TODAY));
+  });
+
+  it('records every reason a pair can end with, the automatic end included', () => {
+    spec
+      .given()
+      .when(command('ClosePair', { reason: 'inactive', closedOn: TODAY }))
+      .then(pairClosed('inactive', TODAY));
+  });
+
+  it('needs a pair the program knows', () => {
+    spec
+      .given()
+      .when(command('ClosePair', { reason: 'completed', closedOn: TODAY }, { context: { pairId: PAIR_ID, programStatus: 'active', pairStatus: 'unknown' } }))
+      .thenRejects({ kind: 'not-found', rule: 'pair-not-found', messageIncludes: PAIR_ID });
+    spec
+      .given()
+      .when(command('ClosePair', { reason: 'completed', closedOn: TODAY }, { context: { pairId: PAIR_ID, programStatus: 'none', pairStatus: 'unknown' } }))
+      .thenRejects({ kind: 'not-found', rule: 'program-not-found' });
+  });
+
+  it('needs a known reason and a real date', () => {
+    spec
+      .given()
+      .when(command('ClosePair', { reason: untyped<PairClosed['data']['reason']>('bored'), closedOn: TODAY }))
+      .thenRejects({ kind: 'invalid', rule: 'unknown-value', field: 'reason' });
+    spec
+      .given()
+      .when(command('ClosePair', { reason: 'completed', closedOn: '2025-02-30' }))
+      .thenRejects({ kind: 'invalid', rule: 'date-required', field: 'closedOn' });
+  });
+});
+
+describe('FlagPair (the engagement automation)', () => {
+  const flagCheckIn = (since = '2025-03-09', lapseStartedOn = '2025-03-07') =>
+    command('FlagPair', { flag: 'check-in-due', since, lapseStartedOn });
+
+  it('flags a lapse since the day it crossed the threshold', () => {
+    spec.given(sessionHeld()).when(flagCheckIn()).then(flagged('check-in-due', '2025-03-09'));
+  });
+
+  it('flags a pair that never met', () => {
+    spec
+      .given()
+      .when(command('FlagPair', { flag: 'no-first-session', since: '2025-03-09', lapseStartedOn: '2025-03-03' }))
+      .then(flagged('no-first-session', '2025-03-09'));
+  });
+
+  it('flags once per episode: nothing while the same flag is open', () => {
+    spec.given(sessionHeld(), flagged('check-in-due', '2025-03-08')).when(flagCheckIn()).then();
+  });
+
+  it('flags another kind while one is open (check-in due, then stalled)', () => {
+    spec
+      .given(sessionHeld(), flagged('check-in-due', '2025-03-08'))
+      .when(command('FlagPair', { flag: 'stalled', since: '2025-03-10', lapseStartedOn: '2025-03-07' }))
+      .then(flagged('stalled', '2025-03-10'));
+  });
+
+  it('flags again after a session ended the episode and a new lapse began', () => {
+    spec
+      .given(sessionHeld('session-1', { heldOn: '2025-03-04' }), flagged('check-in-due', '2025-03-06'), sessionHeld('session-2', { heldOn: '2025-03-07' }))
+      .when(flagCheckIn('2025-03-09', '2025-03-07'))
+      .then(flagged('check-in-due', '2025-03-09'));
+  });
+
+  it('records nothing when a session was held after the lapse began (the timer is stale)', () => {
+    spec
+      .given(sessionHeld('session-1', { heldOn: '2025-03-08' }))
+      .when(flagCheckIn('2025-03-09', '2025-03-07'))
+      .then();
+  });
+
+  it('still flags when the last session is the one the lapse began with', () => {
+    spec
+      .given(sessionHeld('session-1', { heldOn: '2025-03-07' }))
+      .when(flagCheckIn('2025-03-09', '2025-03-07'))
+      .then(flagged('check-in-due', '2025-03-09'));
+  });
+
+  it("records no 'no-first-session' once any session exists", () => {
+    spec
+      .given(sessionHeld('session-1', { heldOn: '2025-03-03' }))
+      .when(command('FlagPair', { flag: 'no-first-session', since: '2025-03-09', lapseStartedOn: '2025-03-03' }))
+      .then();
+  });
+
+  it('needs a known flag, real dates, a flag date not in the future and not before the lapse', () => {
+    spec.given().when(command('FlagPair', { flag: untyped('sleepy'), since: TODAY, lapseStartedOn: '2025-03-03' }))
+      .thenRejects({ kind: 'invalid', rule: 'unknown-value', field: 'flag' });
+    spec.given().when(command('FlagPair', { flag: 'stalled', since: '2025-13-01', lapseStartedOn: '2025-03-03' }))
+      .thenRejects({ kind: 'invalid', rule: 'date-required', field: 'since' });
+    spec.given().when(command('FlagPair', { flag: 'stalled', since: '2025-03-11', lapseStartedOn: '2025-03-03' }))
+      .thenRejects({ kind: 'invalid', rule: 'date-in-future', field: 'since' });
+    spec.given().when(command('FlagPair', { flag: 'stalled', since: '2025-03-05', lapseStartedOn: '2025-03-06' }))
+      .thenRejects({ kind: 'invalid', rule: 'lapse-before-flag', field: 'lapseStartedOn' });
+  });
+});
+
+describe('WarnPairEnding (the engagement automation)', () => {
+  const warn = (endsOn = '2025-06-05', lastActiveOn = '2025-03-07') => command('WarnPairEnding', { endsOn, lastActiveOn });
+
+  it('warns of the automatic end', () => {
+    spec.given(sessionHeld()).when(warn()).then(warned('2025-06-05'));
+  });
+
+  it('warns once for the same end date', () => {
+    spec.given(sessionHeld(), warned('2025-06-05')).when(warn()).then();
+  });
+
+  it('records nothing when a session was held after the last active date (the timer is stale)', () => {
+    spec.given(sessionHeld('session-1', { heldOn: '2025-03-08' })).when(warn('2025-06-05', '2025-03-07')).then();
+  });
+
+  it('warns again after a session ended the episode, even of the same end date', () => {
+    spec
+      .given(sessionHeld('session-1', { heldOn: '2025-03-04' }), warned('2025-06-05'), sessionHeld('session-2', { heldOn: '2025-03-07' }))
+      .when(warn('2025-06-05', '2025-03-07'))
+      .then(warned('2025-06-05'));
+  });
+
+  it('needs real dates, a last active date not in the future and an end after it', () => {
+    spec.given().when(warn('2025-06-31')).thenRejects({ kind: 'invalid', rule: 'date-required', field: 'endsOn' });
+    spec.given().when(warn('2025-06-05', '2025-03-11')).thenRejects({ kind: 'invalid', rule: 'date-in-future', field: 'lastActiveOn' });
+    spec.given().when(warn('2025-03-07', '2025-03-07')).thenRejects({ kind: 'invalid', rule: 'end-after-last-active', field: 'endsOn' });
+  });
+});
+
+describe('RequestFeedback (the engagement automation)', () => {
+  const { sessionId: _none, ...onThePairing } = feedbackGiven({ feedbackId: 'fb-3' }).data;
+  const wholePairingFeedback: FeedbackGiven = { type: 'FeedbackGiven', data: onThePairing };
+
+  it('asks one side for its feedback on a session', () => {
+    spec
+      .given(sessionHeld())
+      .when(command('RequestFeedback', { sessionId: 'session-1', fromRole: 'mentor' }))
+      .then(feedbackRequested('session-1', 'mentor'));
+  });
+
+  it('records nothing when that side already gave feedback on the session', () => {
+    spec
+      .given(sessionHeld(), feedbackGiven())
+      .when(command('RequestFeedback', { sessionId: 'session-1', fromRole: 'mentee' }))
+      .then();
+  });
+
+  it('still asks the other side', () => {
+    spec
+      .given(sessionHeld(), feedbackGiven())
+      .when(command('RequestFeedback', { sessionId: 'session-1', fromRole: 'mentor' }))
+      .then(feedbackRequested('session-1', 'mentor'));
+  });
+
+  it('does not count feedback on the pairing as a whole, nor on another session', () => {
+    spec
+      .given(sessionHeld(), sessionHeld('session-2'), wholePairingFeedback, feedbackGiven({ feedbackId: 'fb-2', sessionId: 'session-2' }))
+      .when(command('RequestFeedback', { sessionId: 'session-1', fromRole: 'mentee' }))
+      .then(feedbackRequested('session-1', 'mentee'));
+  });
+
+  it('asks once', () => {
+    spec
+      .given(sessionHeld(), feedbackRequested('session-1', 'mentor'))
+      .when(command('RequestFeedback', { sessionId: 'session-1', fromRole: 'mentor' }))
+      .then();
+  });
+
+  it('needs a session of this pair', () => {
+    spec
+      .given(sessionHeld())
+      .when(command('RequestFeedback', { sessionId: 'session-9', fromRole: 'mentor' }))
+      .thenRejects({ kind: 'not-found', rule: 'session-not-found', messageIncludes: 'session-9' });
+  });
+
+  it('needs a known role', () => {
+    spec
+      .given(sessionHeld())
+      .when(command('RequestFeedback', { sessionId: 'session-1', fromRole: untyped('manager') }))
+      .thenRejects({ kind: 'invalid', rule: 'unknown-value', field: 'fromRole' });
+  });
+});
+
+describe('pair state for the automation', () => {
+  it('holds open flags, the warning, the last session and the feedback asked for; a session held clears flags and warning', () => {
+    const before = fold(pairDecider, [
+      sessionHeld('session-1', { heldOn: '2025-03-07' }),
+      sessionHeld('session-0', { heldOn: '2025-03-04' }),
+      flagged('check-in-due', '2025-03-21'),
+      flagged('stalled', '2025-04-04'),
+      warned('2025-06-05'),
+      feedbackRequested('session-1', 'mentor'),
+    ]);
+    expect(before).toMatchObject({
+      openFlags: { 'check-in-due': '2025-03-21', stalled: '2025-04-04' },
+      warnedEndsOn: '2025-06-05',
+      lastSessionOn: '2025-03-07',
+      feedbackRequested: { 'session-1:mentor': true },
+    });
+    const after = pairDecider.evolve(before, sessionHeld('session-2', { heldOn: '2025-04-10' }));
+    expect(after.openFlags).toEqual({});
+    expect(after.warnedEndsOn).toBeUndefined();
+    expect(after.lastSessionOn).toBe('2025-04-10');
+    expect(after.feedbackRequested).toEqual({ 'session-1:mentor': true });
+  });
+
+  it('holds the fence', () => {
+    expect(fold(pairDecider, [pairClosed('inactive', '2025-06-01')]).closed).toEqual({ reason: 'inactive', closedOn: '2025-06-01' });
   });
 });

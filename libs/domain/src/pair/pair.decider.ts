@@ -13,30 +13,57 @@ import {
   checkWholeNumber,
   firstViolation,
 } from '../shared/value-rules';
-import { FIT_ANSWERS, FOCUS_AREAS, LIMITS, PARTICIPANT_ROLES, SESSION_FORMATS } from '../vocabulary';
+import {
+  FIT_ANSWERS,
+  FOCUS_AREAS,
+  LIMITS,
+  PAIR_END_REASONS,
+  PAIR_FLAGS,
+  PARTICIPANT_ROLES,
+  SESSION_FORMATS,
+} from '../vocabulary';
 import {
   AchieveObjective,
+  ClosePair,
   DropObjective,
+  FlagPair,
   GiveFeedback,
   LogSession,
   PairCommand,
   RecordObjectiveProgress,
+  RequestFeedback,
   SetObjective,
+  WarnPairEnding,
 } from './pair.commands';
 import { KnownPairContext, PairContext } from './pair.context';
 import { ActionItem, PairEvent, SessionHeld, FeedbackGiven } from './pair.events';
-import { evolvePair, initialPairState, openObjectives, PairObjective, PairState } from './pair.state';
+import {
+  evolvePair,
+  feedbackRequestKey,
+  initialPairState,
+  openObjectives,
+  PairObjective,
+  PairState,
+} from './pair.state';
 
 export function pairStreamName(pairId: string): string {
   return `pair-${pairId}`;
 }
 
 /**
- * Order of checks for every command: the pair must be running in an active program (from the command's
- * context), then the command's values must be in range ('invalid'; this includes dates and areas that the
- * program's settings rule out), then the rules given the pair's history ('conflict' / 'not-found').
+ * Order of checks for every command: the pair must not be fenced off (PairClosed in its own stream), then it must
+ * be running in an active program (from the command's context), then the command's values must be in range
+ * ('invalid'; this includes dates and areas that the program's settings rule out), then the rules given the
+ * pair's history ('conflict' / 'not-found'). ClosePair, the fence itself, only needs a pair the program knows.
  */
 export function decidePair(command: PairCommand, state: PairState): Decision<PairEvent> {
+  if (command.type === 'ClosePair') return closePair(command, state);
+  if (state.closed) {
+    const { reason, closedOn } = state.closed;
+    return reject(
+      conflict('pair-ended', `Pair "${command.context.pairId}" ended on ${closedOn} (${reason}); it records nothing more.`),
+    );
+  }
   const gate = runningPair(command.context);
   if ('violation' in gate) return reject(gate.violation);
   const { pair } = gate;
@@ -54,6 +81,12 @@ export function decidePair(command: PairCommand, state: PairState): Decision<Pai
       return logSession(command.data, pair, state, today);
     case 'GiveFeedback':
       return giveFeedback(command.data, pair, state, today);
+    case 'FlagPair':
+      return flagPair(command.data, pair, state, today);
+    case 'WarnPairEnding':
+      return warnPairEnding(command.data, pair, state, today);
+    case 'RequestFeedback':
+      return requestFeedback(command.data, pair, state);
     default:
       return unknownCommand(command);
   }
@@ -401,6 +434,114 @@ function giveFeedback(
     },
   };
   return accept(given);
+}
+
+/**
+ * The fence, recorded by the write path before the program stream's PairEnded: it must not depend on the
+ * program being active (the program may be closing as it is written), only on the program knowing the pair.
+ */
+function closePair({ data, context }: ClosePair, state: PairState): Decision<PairEvent> {
+  if (context.programStatus === 'none') {
+    return reject(notFound('program-not-found', `There is no program for pair "${context.pairId}".`));
+  }
+  if (context.pairStatus === 'unknown') {
+    return reject(notFound('pair-not-found', `There is no pair "${context.pairId}" in this program.`));
+  }
+  const violation = firstViolation(
+    checkOneOf('reason', 'Reason', data.reason, PAIR_END_REASONS),
+    checkDate('closedOn', 'Closing date', data.closedOn),
+  );
+  if (violation) return reject(violation);
+  if (state.closed) return accept();
+  return accept({
+    type: 'PairClosed',
+    data: { programId: context.programId, pairId: context.pairId, reason: data.reason, closedOn: data.closedOn },
+  });
+}
+
+function flagPair(data: FlagPair['data'], pair: KnownPairContext, state: PairState, today: string): Decision<PairEvent> {
+  const violation = firstViolation(
+    checkOneOf('flag', 'Flag', data.flag, PAIR_FLAGS),
+    checkDate('since', 'Flagged since', data.since),
+    checkDate('lapseStartedOn', 'Lapse start date', data.lapseStartedOn),
+  );
+  if (violation) return reject(violation);
+  const dateViolation = firstViolation(
+    checkNotAfterToday('since', 'The flag date', data.since, today),
+    data.lapseStartedOn > data.since
+      ? invalid(
+          'lapseStartedOn',
+          'lapse-before-flag',
+          `A lapse that started on ${data.lapseStartedOn} cannot be flagged since ${data.since}, before it started.`,
+        )
+      : undefined,
+  );
+  if (dateViolation) return reject(dateViolation);
+  // Once per episode: an open flag stays until a session clears it.
+  if (state.openFlags[data.flag] !== undefined) return accept();
+  const metSinceLapse =
+    data.flag === 'no-first-session'
+      ? Object.keys(state.sessions).length > 0
+      : state.lastSessionOn !== undefined && state.lastSessionOn > data.lapseStartedOn;
+  if (metSinceLapse) return accept();
+  return accept({
+    type: 'PairFlagged',
+    data: { programId: pair.programId, pairId: pair.pairId, flag: data.flag, since: data.since },
+  });
+}
+
+function warnPairEnding(
+  data: WarnPairEnding['data'],
+  pair: KnownPairContext,
+  state: PairState,
+  today: string,
+): Decision<PairEvent> {
+  const violation = firstViolation(
+    checkDate('endsOn', 'End date', data.endsOn),
+    checkDate('lastActiveOn', 'Last active date', data.lastActiveOn),
+  );
+  if (violation) return reject(violation);
+  const dateViolation = firstViolation(
+    checkNotAfterToday('lastActiveOn', 'The last active date', data.lastActiveOn, today),
+    data.endsOn > data.lastActiveOn
+      ? undefined
+      : invalid(
+          'endsOn',
+          'end-after-last-active',
+          `A pair last active on ${data.lastActiveOn} cannot be warned of an end on ${data.endsOn}, which is not after it.`,
+        ),
+  );
+  if (dateViolation) return reject(dateViolation);
+  if (state.warnedEndsOn === data.endsOn) return accept();
+  if (state.lastSessionOn !== undefined && state.lastSessionOn > data.lastActiveOn) return accept();
+  return accept({
+    type: 'PairEndingWarned',
+    data: { programId: pair.programId, pairId: pair.pairId, endsOn: data.endsOn },
+  });
+}
+
+function requestFeedback(data: RequestFeedback['data'], pair: KnownPairContext, state: PairState): Decision<PairEvent> {
+  const violation = firstViolation(
+    checkId('sessionId', 'Session id', data.sessionId),
+    checkOneOf('fromRole', 'From role', data.fromRole, PARTICIPANT_ROLES),
+  );
+  if (violation) return reject(violation);
+  if (!state.sessions[data.sessionId]) {
+    return reject(notFound('session-not-found', `This pair has no session "${data.sessionId}".`));
+  }
+  const given = Object.values(state.feedback).some(
+    (feedback) => feedback.sessionId === data.sessionId && feedback.fromRole === data.fromRole,
+  );
+  if (given || state.feedbackRequested[feedbackRequestKey(data.sessionId, data.fromRole)]) return accept();
+  return accept({
+    type: 'FeedbackRequested',
+    data: { programId: pair.programId, pairId: pair.pairId, sessionId: data.sessionId, fromRole: data.fromRole },
+  });
+}
+
+function checkNotAfterToday(field: string, label: string, date: string, today: string): Check {
+  if (date <= today) return undefined;
+  return invalid(field, 'date-in-future', `${label} ${date} is after today, ${today}.`);
 }
 
 function checkWithinProgram(field: string, label: string, date: string, pair: KnownPairContext): Check {

@@ -1,5 +1,5 @@
 import { CalendarDate } from '../shared/calendar';
-import { FitAnswer, FocusArea, ParticipantRole, SessionFormat } from '../vocabulary';
+import { FitAnswer, FocusArea, PairEndReason, PairFlag, ParticipantRole, SessionFormat } from '../vocabulary';
 
 /** Events of the stream `pair-<pairId>`: a pair's working life (objectives, sessions, feedback). */
 
@@ -79,12 +79,43 @@ export type FeedbackGiven = {
   };
 };
 
+/** The engagement automation saw a lapse (once per episode: a session held clears every flag). */
+export type PairFlagged = {
+  type: 'PairFlagged';
+  data: { programId: string; pairId: string; flag: PairFlag; since: CalendarDate };
+};
+
+/** The engagement automation will end the pair on `endsOn` ('inactive') unless it meets before. */
+export type PairEndingWarned = {
+  type: 'PairEndingWarned';
+  data: { programId: string; pairId: string; endsOn: CalendarDate };
+};
+
+/** No feedback from `fromRole` on the session after the policy's feedbackDueDays: it is asked for. */
+export type FeedbackRequested = {
+  type: 'FeedbackRequested';
+  data: { programId: string; pairId: string; sessionId: string; fromRole: ParticipantRole };
+};
+
+/**
+ * The fence: the program is ending this pair (its PairEnded follows in the program stream). Nothing is recorded
+ * on the pair after it, so no event of the pair can follow, in log order, the event that ended it.
+ */
+export type PairClosed = {
+  type: 'PairClosed';
+  data: { programId: string; pairId: string; reason: PairEndReason; closedOn: CalendarDate };
+};
+
 export type PairEvent =
   | ObjectiveSet
   | ObjectiveProgressRecorded
   | ObjectiveAchieved
   | ObjectiveDropped
   | SessionHeld
-  | FeedbackGiven;
+  | FeedbackGiven
+  | PairFlagged
+  | PairEndingWarned
+  | FeedbackRequested
+  | PairClosed;
 
 export type PairEventType = PairEvent['type'];

@@ -1,5 +1,5 @@
 import { CalendarDate } from '../shared/calendar';
-import { FocusArea, ObjectiveStatus, ParticipantRole } from '../vocabulary';
+import { FocusArea, ObjectiveStatus, PairEndReason, PairFlag, ParticipantRole } from '../vocabulary';
 import { PairEvent } from './pair.events';
 
 export interface PairObjective {
@@ -33,9 +33,23 @@ export interface PairState {
   readonly objectives: Readonly<Record<string, PairObjective>>;
   readonly sessions: Readonly<Record<string, PairSession>>;
   readonly feedback: Readonly<Record<string, PairFeedback>>;
+  /** The fence (PairClosed): the pair has ended and records nothing more. */
+  readonly closed?: { readonly reason: PairEndReason; readonly closedOn: CalendarDate };
+  /** Flags of the current episode, each with its `since`; a session held clears them all. */
+  readonly openFlags: Readonly<Partial<Record<PairFlag, CalendarDate>>>;
+  /** The end date the pair was last warned of (cleared by a session held). */
+  readonly warnedEndsOn?: CalendarDate;
+  /** The latest `heldOn` of the pair's sessions. */
+  readonly lastSessionOn?: CalendarDate;
+  /** Feedback asked for, keyed by `feedbackRequestKey(sessionId, role)`. */
+  readonly feedbackRequested: Readonly<Record<string, true>>;
 }
 
-export const initialPairState: PairState = { objectives: {}, sessions: {}, feedback: {} };
+export const initialPairState: PairState = { objectives: {}, sessions: {}, feedback: {}, openFlags: {}, feedbackRequested: {} };
+
+export function feedbackRequestKey(sessionId: string, role: ParticipantRole): string {
+  return `${sessionId}:${role}`;
+}
 
 export function evolvePair(state: PairState, event: PairEvent): PairState {
   switch (event.type) {
@@ -78,7 +92,10 @@ export function evolvePair(state: PairState, event: PairEvent): PairState {
         heldOn: data.heldOn,
         durationMinutes: data.durationMinutes,
       };
-      return { ...state, sessions: { ...state.sessions, [data.sessionId]: session } };
+      const lastSessionOn = state.lastSessionOn === undefined || data.heldOn > state.lastSessionOn ? data.heldOn : state.lastSessionOn;
+      // A session held ends the episode: its flags and warning go; the next lapse flags (and warns) again.
+      const { warnedEndsOn: _warning, ...rest } = state;
+      return { ...rest, sessions: { ...state.sessions, [data.sessionId]: session }, lastSessionOn, openFlags: {} };
     }
     case 'FeedbackGiven': {
       const { data } = event;
@@ -90,6 +107,16 @@ export function evolvePair(state: PairState, event: PairEvent): PairState {
       };
       return { ...state, feedback: { ...state.feedback, [data.feedbackId]: feedback } };
     }
+    case 'PairFlagged':
+      return { ...state, openFlags: { ...state.openFlags, [event.data.flag]: event.data.since } };
+    case 'PairEndingWarned':
+      return { ...state, warnedEndsOn: event.data.endsOn };
+    case 'FeedbackRequested': {
+      const key = feedbackRequestKey(event.data.sessionId, event.data.fromRole);
+      return { ...state, feedbackRequested: { ...state.feedbackRequested, [key]: true } };
+    }
+    case 'PairClosed':
+      return { ...state, closed: { reason: event.data.reason, closedOn: event.data.closedOn } };
     default:
       return ignoreUnknownEvent(event, state);
   }

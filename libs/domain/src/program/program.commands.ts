@@ -6,7 +6,7 @@ import {
   PairingRule,
   ParticipantRole,
 } from '../vocabulary';
-import { Cadence } from './program.events';
+import { Cadence, EngagementPolicy } from './program.events';
 
 /**
  * Commands to the program stream. Every command names its program (`data.programId`, used to address the
@@ -35,8 +35,19 @@ export type CreateProgram = ProgramCommandOf<
     maxMenteesPerMentor?: number;
     /** Defaults to 'reverse'. */
     pairingRule?: PairingRule;
+    /** When given (figures left out take their defaults), the program starts with it: ProgramCreated + EngagementPolicySet. */
+    engagementPolicy?: Partial<EngagementPolicy>;
   }
 >;
+
+/** Replaces the whole engagement policy: figures left out take their defaults (a PUT, not a patch). */
+export type SetEngagementPolicy = ProgramCommandOf<'SetEngagementPolicy', { policy: Partial<EngagementPolicy> }>;
+
+/**
+ * The engagement automation ends a pair that has held no session since `lastActiveOn` (its last session, or its
+ * pairing) for the policy's autoEndAfterDays → PairEnded 'inactive'.
+ */
+export type EndInactivePair = ProgramCommandOf<'EndInactivePair', { pairId: string; lastActiveOn: CalendarDate }>;
 
 export type LaunchProgram = ProgramCommandOf<'LaunchProgram', Record<never, never>>;
 
@@ -100,6 +111,8 @@ export type ProgramCommand =
   | RecordTraining
   | PairParticipants
   | EndPair
-  | ErasePerson;
+  | ErasePerson
+  | SetEngagementPolicy
+  | EndInactivePair;
 
 export type ProgramCommandType = ProgramCommand['type'];

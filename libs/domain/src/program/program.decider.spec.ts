@@ -2,9 +2,12 @@ import { fold } from '../shared/decider';
 import { assertMatchesEventSchema } from '../testing/event-contract';
 import { specFor } from '../testing/given-when-then';
 import { untyped } from '../testing/untyped';
+import { defaultEngagementPolicy, endDatePassedOutcome } from './engagement-policy';
 import { ProgramCommand } from './program.commands';
 import { programDecider, programStreamName } from './program.decider';
 import {
+  EngagementPolicy,
+  EngagementPolicySet,
   PairEnded,
   Paired,
   ParticipantEnrolled,
@@ -373,8 +376,12 @@ describe('a closed program', () => {
     command('RecordTraining', { participantId: priya.participantId, module: 'Listening', completedOn: TODAY }),
     pairParticipants('pair-9', priya, ravi),
     command('EndPair', { pairId: 'pair-1', reason: 'completed', note: '' }),
+    command('SetEngagementPolicy', { policy: { autoEndAfterDays: null } }),
+    command('EndInactivePair', { pairId: 'pair-1', lastActiveOn: '2025-03-03' }),
+    // The automation closing a program whose end date passed: a program already closed stays a conflict.
+    command('CloseProgram', { outcome: endDatePassedOutcome('2025-08-31') }),
   ];
-  it.each(everyCommand.map((cmd) => [cmd.type, cmd] as const))('refuses %s', (_type, cmd) => {
+  it.each(everyCommand.map((cmd, index) => [`${cmd.type} (${index})`, cmd] as const))('refuses %s', (_type, cmd) => {
     spec
       .given(...running, paired('pair-1', priya, margaret), pairEnded('pair-1', 'program-closed', 'The program was closed.'), closed)
       .when(cmd)
@@ -902,7 +909,7 @@ describe('EndPair', () => {
       .thenRejects({ kind: 'conflict', rule: 'pair-already-ended', messageIncludes: '2025-03-09' });
   });
 
-  it.each(['withdrawn', 'program-closed'])("leaves the reason '%s' to the system", (reason) => {
+  it.each(['withdrawn', 'program-closed', 'inactive'])("leaves the reason '%s' to the system", (reason) => {
     spec
       .given(...running, paired('pair-1', priya, margaret))
       .when(command('EndPair', { pairId: 'pair-1', reason: untyped(reason), note: '' }))
@@ -1051,5 +1058,256 @@ describe('an erased participant', () => {
       .given(...history)
       .when(command('EnrolParticipant', { ...enrolmentOf(priya), participantId: 'p-priya-again' }))
       .thenRejects({ kind: 'conflict', rule: 'person-already-enrolled' });
+  });
+});
+
+// ---- Engagement automation: the policy, the automatic end of an inactive pair, the close at the end date ----
+
+/** The defaults for a 14-day cadence. */
+const DEFAULT_POLICY: EngagementPolicy = {
+  firstSessionWithinDays: 14,
+  checkInAfterDays: 14,
+  stalledAfterDays: 28,
+  autoEndAfterDays: 90,
+  warnDaysBefore: 7,
+  feedbackDueDays: 3,
+  closeProgramAtEnd: true,
+};
+
+function policySet(policy: Partial<EngagementPolicy>, setOn = TODAY): EngagementPolicySet {
+  return { type: 'EngagementPolicySet', data: { programId: PROGRAM_ID, policy: { ...DEFAULT_POLICY, ...policy }, setOn } };
+}
+
+describe('defaultEngagementPolicy', () => {
+  it('takes the anchors: first session in 14 days, check-in after a cadence, stalled after two, end after 90, warned 7 before', () => {
+    expect(defaultEngagementPolicy({ sessionEveryDays: 14, minSessionMinutes: 30 })).toEqual(DEFAULT_POLICY);
+    expect(defaultEngagementPolicy({ sessionEveryDays: 30, minSessionMinutes: 30 })).toMatchObject({ checkInAfterDays: 30, stalledAfterDays: 60 });
+  });
+});
+
+describe('CreateProgram with an engagement policy', () => {
+  it('records the program, then its policy, the figures not given taking their defaults', () => {
+    spec
+      .given()
+      .when(createProgram({ engagementPolicy: { autoEndAfterDays: null, feedbackDueDays: 5 } }))
+      .then(created({ createdOn: TODAY }), policySet({ autoEndAfterDays: null, feedbackDueDays: 5 }));
+  });
+
+  it('records the policy even when it is all defaults: it was given', () => {
+    spec
+      .given()
+      .when(createProgram({ engagementPolicy: {} }))
+      .then(created({ createdOn: TODAY }), policySet({}));
+  });
+
+  it('records no policy when none is given (the defaults apply)', () => {
+    spec.given().when(createProgram()).then(created({ createdOn: TODAY }));
+  });
+
+  it('names the field under engagementPolicy', () => {
+    spec
+      .given()
+      .when(createProgram({ engagementPolicy: { stalledAfterDays: 14 } }))
+      .thenRejects({ kind: 'invalid', rule: 'stalled-after-check-in', field: 'engagementPolicy.stalledAfterDays' });
+  });
+
+  it('needs an object', () => {
+    spec
+      .given()
+      .when(createProgram({ engagementPolicy: untyped([14]) }))
+      .thenRejects({ kind: 'invalid', rule: 'object-required', field: 'engagementPolicy' });
+  });
+});
+
+describe('SetEngagementPolicy', () => {
+  it('records the whole policy, resolved, today', () => {
+    spec
+      .given(...running)
+      .when(command('SetEngagementPolicy', { policy: { checkInAfterDays: 10, stalledAfterDays: 21, closeProgramAtEnd: false } }))
+      .then(policySet({ checkInAfterDays: 10, stalledAfterDays: 21, closeProgramAtEnd: false }));
+  });
+
+  it('replaces the whole policy: a figure left out goes back to its default', () => {
+    spec
+      .given(...running, policySet({ autoEndAfterDays: null, warnDaysBefore: 3 }, '2025-03-05'))
+      .when(command('SetEngagementPolicy', { policy: { warnDaysBefore: 3 } }))
+      .then(policySet({ warnDaysBefore: 3 }));
+  });
+
+  it('may turn the automatic end off (null)', () => {
+    spec
+      .given(...running)
+      .when(command('SetEngagementPolicy', { policy: { autoEndAfterDays: null } }))
+      .then(policySet({ autoEndAfterDays: null }));
+  });
+
+  it('is accepted on a draft program', () => {
+    spec
+      .given(created())
+      .when(command('SetEngagementPolicy', { policy: { firstSessionWithinDays: 10 } }))
+      .then(policySet({ firstSessionWithinDays: 10 }));
+  });
+
+  it('records nothing when the policy is the one in force', () => {
+    spec
+      .given(...running, policySet({ feedbackDueDays: 7 }, '2025-03-05'))
+      .when(command('SetEngagementPolicy', { policy: { feedbackDueDays: 7 } }))
+      .then();
+  });
+
+  it('records nothing when the defaults in force are set again', () => {
+    spec.given(...running).when(command('SetEngagementPolicy', { policy: {} })).then();
+  });
+
+  it('needs an existing program', () => {
+    spec
+      .given()
+      .when(command('SetEngagementPolicy', { policy: {} }))
+      .thenRejects({ kind: 'not-found', rule: 'program-not-found' });
+  });
+
+  it('is refused once the program is closed', () => {
+    spec
+      .given(created(), closed)
+      .when(command('SetEngagementPolicy', { policy: { autoEndAfterDays: null } }))
+      .thenRejects({ kind: 'conflict', rule: 'program-closed' });
+  });
+
+  const outOfRange: Array<[string, Record<string, unknown>, string, string]> = [
+    ['a whole number of days to the first session', { firstSessionWithinDays: 1.5 }, 'firstSessionWithinDays', 'whole-number-required'],
+    ['a first session within at least 1 day', { firstSessionWithinDays: 0 }, 'firstSessionWithinDays', 'number-out-of-range'],
+    ['a first session within at most 365 days', { firstSessionWithinDays: 366 }, 'firstSessionWithinDays', 'number-out-of-range'],
+    ['a check-in after at least 1 day', { checkInAfterDays: 0 }, 'checkInAfterDays', 'number-out-of-range'],
+    ['a check-in after at most 365 days', { checkInAfterDays: 366, stalledAfterDays: 400 }, 'checkInAfterDays', 'number-out-of-range'],
+    ['a number of days to the check-in', { checkInAfterDays: '14' }, 'checkInAfterDays', 'whole-number-required'],
+    ['stalled after more days than the check-in', { checkInAfterDays: 20, stalledAfterDays: 20 }, 'stalledAfterDays', 'stalled-after-check-in'],
+    ['stalled after at most 730 days', { stalledAfterDays: 731 }, 'stalledAfterDays', 'number-out-of-range'],
+    ['a whole number of days to stalled', { stalledAfterDays: 30.5 }, 'stalledAfterDays', 'whole-number-required'],
+    ['an automatic end after at least 1 day', { autoEndAfterDays: 0, warnDaysBefore: 0 }, 'autoEndAfterDays', 'number-out-of-range'],
+    ['an automatic end after at most 3650 days', { autoEndAfterDays: 3651 }, 'autoEndAfterDays', 'number-out-of-range'],
+    ['an automatic end after more days than the warning', { autoEndAfterDays: 7 }, 'autoEndAfterDays', 'auto-end-after-warning'],
+    ['a whole number of days to the automatic end', { autoEndAfterDays: 'never' }, 'autoEndAfterDays', 'whole-number-required'],
+    ['a warning at least 0 days before', { warnDaysBefore: -1 }, 'warnDaysBefore', 'number-out-of-range'],
+    ['a warning at most 90 days before', { warnDaysBefore: 91, autoEndAfterDays: 120 }, 'warnDaysBefore', 'number-out-of-range'],
+    ['feedback due after at least 1 day', { feedbackDueDays: 0 }, 'feedbackDueDays', 'number-out-of-range'],
+    ['feedback due after at most 90 days', { feedbackDueDays: 91 }, 'feedbackDueDays', 'number-out-of-range'],
+    ['true or false for closing the program at its end', { closeProgramAtEnd: 'yes' }, 'closeProgramAtEnd', 'boolean-required'],
+    ['a value for every figure given (null is not a default)', { warnDaysBefore: null }, 'warnDaysBefore', 'whole-number-required'],
+  ];
+  it.each(outOfRange)('needs %s', (_name, policy, field, rule) => {
+    spec
+      .given(...running)
+      .when(command('SetEngagementPolicy', { policy: untyped(policy) }))
+      .thenRejects({ kind: 'invalid', rule, field: `policy.${field}` });
+  });
+
+  it('says when a default breaks a relation with a figure given', () => {
+    spec
+      .given(...running)
+      .when(command('SetEngagementPolicy', { policy: { checkInAfterDays: 30 } }))
+      .thenRejects({
+        kind: 'invalid',
+        rule: 'stalled-after-check-in',
+        field: 'policy.stalledAfterDays',
+        messageIncludes: ['check-in after 30 days', 'stalled after 28', 'the default'],
+      });
+  });
+
+  it('accepts the bounds', () => {
+    const policy = { firstSessionWithinDays: 365, checkInAfterDays: 1, stalledAfterDays: 2, autoEndAfterDays: 91, warnDaysBefore: 90, feedbackDueDays: 90 };
+    spec.given(...running).when(command('SetEngagementPolicy', { policy })).then(policySet(policy));
+  });
+
+  it('needs a policy object', () => {
+    spec
+      .given(...running)
+      .when(command('SetEngagementPolicy', { policy: untyped(null) }))
+      .thenRejects({ kind: 'invalid', rule: 'object-required', field: 'policy' });
+  });
+});
+
+describe('EndInactivePair (the engagement automation)', () => {
+  const inactiveNote = 'No session since 2025-03-03: the program\'s engagement policy ends a pair after 90 days without one.';
+  const later = '2025-06-01T02:00:00.000Z';
+
+  it("ends a pair that has not met for the policy's days, with the reason 'inactive' and a note naming the date and the policy", () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret))
+      .when(command('EndInactivePair', { pairId: 'pair-1', lastActiveOn: '2025-03-03' }, later))
+      .then(pairEnded('pair-1', 'inactive', inactiveNote, '2025-06-01'));
+  });
+
+  it('ends it on the very day the policy allows', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret))
+      .when(command('EndInactivePair', { pairId: 'pair-1', lastActiveOn: '2025-03-03' }, '2025-06-01T00:00:00.000Z'))
+      .then(pairEnded('pair-1', 'inactive', inactiveNote, '2025-06-01'));
+  });
+
+  it('frees the mentor and the mentee like any other end', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret), pairEnded('pair-1', 'inactive', inactiveNote, '2025-06-01'))
+      .when(pairParticipants('pair-2', sam, margaret))
+      .then(paired('pair-2', sam, margaret, TODAY));
+  });
+
+  it('refuses a pair already ended (the automation takes that as done)', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret), pairEnded('pair-1', 'completed', '', '2025-05-01'))
+      .when(command('EndInactivePair', { pairId: 'pair-1', lastActiveOn: '2025-03-03' }, later))
+      .thenRejects({ kind: 'conflict', rule: 'pair-already-ended', messageIncludes: ['pair-1', '2025-05-01'] });
+  });
+
+  it('refuses an end the policy does not allow yet (a stale timer, or a policy made longer)', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret), policySet({ autoEndAfterDays: 120 }, '2025-04-01'))
+      .when(command('EndInactivePair', { pairId: 'pair-1', lastActiveOn: '2025-03-03' }, later))
+      .thenRejects({ kind: 'conflict', rule: 'pair-not-inactive-yet', messageIncludes: ['2025-03-03', '120', '2025-07-01'] });
+  });
+
+  it('refuses when the policy no longer ends pairs automatically', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret), policySet({ autoEndAfterDays: null }, '2025-04-01'))
+      .when(command('EndInactivePair', { pairId: 'pair-1', lastActiveOn: '2025-03-03' }, later))
+      .thenRejects({ kind: 'conflict', rule: 'auto-end-off' });
+  });
+
+  it('needs a pair of this program', () => {
+    spec
+      .given(...running)
+      .when(command('EndInactivePair', { pairId: 'pair-9', lastActiveOn: '2025-03-03' }, later))
+      .thenRejects({ kind: 'not-found', rule: 'pair-not-found', messageIncludes: 'pair-9' });
+  });
+
+  it('needs a real last active date, not in the future', () => {
+    spec
+      .given(...running, paired('pair-1', priya, margaret))
+      .when(command('EndInactivePair', { pairId: 'pair-1', lastActiveOn: '2025-02-30' }, later))
+      .thenRejects({ kind: 'invalid', rule: 'date-required', field: 'lastActiveOn' });
+    spec
+      .given(...running, paired('pair-1', priya, margaret))
+      .when(command('EndInactivePair', { pairId: 'pair-1', lastActiveOn: '2025-06-02' }, later))
+      .thenRejects({ kind: 'invalid', rule: 'date-in-future', field: 'lastActiveOn' });
+  });
+
+  it('needs an existing program', () => {
+    spec
+      .given()
+      .when(command('EndInactivePair', { pairId: 'pair-1', lastActiveOn: '2025-03-03' }))
+      .thenRejects({ kind: 'not-found', rule: 'program-not-found' });
+  });
+});
+
+describe('CloseProgram by the engagement automation', () => {
+  it('closes with an outcome saying the end date passed, ending every active pair first', () => {
+    const outcome = endDatePassedOutcome('2025-08-31');
+    expect(outcome).toContain('2025-08-31');
+    spec
+      .given(...running, paired('pair-1', priya, margaret))
+      .when(command('CloseProgram', { outcome }, '2025-09-01T00:05:00.000Z'))
+      .then(
+        pairEnded('pair-1', 'program-closed', 'The program was closed.', '2025-09-01'),
+        { type: 'ProgramClosed', data: { programId: PROGRAM_ID, closedOn: '2025-09-01', outcome } },
+      );
   });
 });

@@ -1,4 +1,4 @@
-import { todayOf } from '../shared/calendar';
+import { addDays, todayOf } from '../shared/calendar';
 import { accept, Decider, Decision, reject } from '../shared/decider';
 import { conflict, invalid, notFound, RuleViolation } from '../shared/rule-violation';
 import {
@@ -25,6 +25,7 @@ import {
 import {
   CloseProgram,
   CreateProgram,
+  EndInactivePair,
   EndPair,
   EnrolParticipant,
   ErasePerson,
@@ -32,9 +33,11 @@ import {
   PairParticipants,
   ProgramCommand,
   RecordTraining,
+  SetEngagementPolicy,
   WithdrawParticipant,
 } from './program.commands';
-import { PairEnded, ParticipantEnrolled, Paired, ProgramEvent } from './program.events';
+import { checkEngagementPolicy, inactivePairNote, resolveEngagementPolicy, sameEngagementPolicy } from './engagement-policy';
+import { EngagementPolicy, EngagementPolicySet, PairEnded, ParticipantEnrolled, Paired, ProgramEvent } from './program.events';
 import {
   activePairs,
   activePairsOf,
@@ -79,6 +82,10 @@ export function decideProgram(command: ProgramCommand, state: ProgramState): Dec
       return endPair(command, state);
     case 'ErasePerson':
       return erasePerson(command, state);
+    case 'SetEngagementPolicy':
+      return setEngagementPolicy(command, state);
+    case 'EndInactivePair':
+      return endInactivePair(command, state);
     default:
       return unknownCommand(command);
   }
@@ -137,7 +144,16 @@ function createProgram({ data, now }: CreateProgram, state: ProgramState): Decis
       ),
     );
   }
-  return accept({
+  // Checked once the cadence is known to be valid: the policy's defaults come from it.
+  const policyViolation =
+    data.engagementPolicy === undefined ? undefined : checkEngagementPolicy('engagementPolicy', data.engagementPolicy, data.cadence);
+  if (policyViolation) return reject(policyViolation);
+  const today = todayOf(now);
+  const policySet =
+    data.engagementPolicy === undefined
+      ? []
+      : [engagementPolicySet(data.programId, resolveEngagementPolicy(data.engagementPolicy, data.cadence), today)];
+  return accept<ProgramEvent>({
     type: 'ProgramCreated',
     data: {
       programId: data.programId,
@@ -154,9 +170,61 @@ function createProgram({ data, now }: CreateProgram, state: ProgramState): Decis
       endsOn: data.endsOn,
       maxMenteesPerMentor: data.maxMenteesPerMentor ?? LIMITS.maxMenteesPerMentor.default,
       pairingRule: data.pairingRule ?? 'reverse',
-      createdOn: todayOf(now),
+      createdOn: today,
     },
-  });
+  }, ...policySet);
+}
+
+/** Replaces the whole policy (figures left out take their defaults); the same policy again records nothing. */
+function setEngagementPolicy({ data, now }: SetEngagementPolicy, state: ExistingProgram): Decision<ProgramEvent> {
+  const violation = checkEngagementPolicy('policy', data.policy, state.cadence);
+  if (violation) return reject(violation);
+  const policy = resolveEngagementPolicy(data.policy, state.cadence);
+  if (sameEngagementPolicy(policy, state.engagementPolicy)) return accept();
+  return accept(engagementPolicySet(state.programId, policy, todayOf(now)));
+}
+
+function engagementPolicySet(programId: string, policy: EngagementPolicy, setOn: string): EngagementPolicySet {
+  return { type: 'EngagementPolicySet', data: { programId, policy: { ...policy }, setOn } };
+}
+
+/**
+ * The automation ends a pair that has not met for the policy's autoEndAfterDays. A pair already ended is refused
+ * (the automation reads that as done); so is a stale timer: the policy no longer ends pairs, or not yet.
+ */
+function endInactivePair({ data, now }: EndInactivePair, state: ExistingProgram): Decision<ProgramEvent> {
+  const today = todayOf(now);
+  const violation = firstViolation(
+    checkId('pairId', 'Pair id', data.pairId),
+    checkDate('lastActiveOn', 'Last active date', data.lastActiveOn),
+  );
+  if (violation) return reject(violation);
+  if (data.lastActiveOn > today) {
+    return reject(
+      invalid('lastActiveOn', 'date-in-future', `The last active date ${data.lastActiveOn} is after today, ${today}.`),
+    );
+  }
+  const pair = state.pairs[data.pairId];
+  if (!pair) return reject(notFound('pair-not-found', `There is no pair "${data.pairId}" in this program.`));
+  if (!pair.active) {
+    return reject(conflict('pair-already-ended', `Pair "${pair.pairId}" already ended on ${pair.endedOn} (${pair.endReason}).`));
+  }
+  const { autoEndAfterDays } = state.engagementPolicy;
+  if (autoEndAfterDays === null) {
+    return reject(
+      conflict('auto-end-off', `This program's engagement policy does not end pairs automatically; pair "${pair.pairId}" stays.`),
+    );
+  }
+  const endsOn = addDays(data.lastActiveOn, autoEndAfterDays);
+  if (today < endsOn) {
+    return reject(
+      conflict(
+        'pair-not-inactive-yet',
+        `Pair "${pair.pairId}" has been inactive since ${data.lastActiveOn}; the engagement policy ends it after ${autoEndAfterDays} days without a session, on ${endsOn}.`,
+      ),
+    );
+  }
+  return accept(pairEnded(state, pair.pairId, 'inactive', inactivePairNote(data.lastActiveOn, autoEndAfterDays), today));
 }
 
 function launchProgram({ now }: LaunchProgram, state: ExistingProgram): Decision<ProgramEvent> {
@@ -541,7 +609,7 @@ function endPair({ data, now }: EndPair, state: ExistingProgram): Decision<Progr
   if (violation) {
     return reject(
       violation.field === 'reason'
-        ? { ...violation, message: `${violation.message} Pairs ended by a withdrawal or by closing the program are recorded automatically.` }
+        ? { ...violation, message: `${violation.message} Pairs ended by a withdrawal, by closing the program or for inactivity are recorded automatically.` }
         : violation,
     );
   }

@@ -16,6 +16,27 @@ export interface Cadence {
   readonly minSessionMinutes: number;
 }
 
+/**
+ * How the engagement automation looks after a program's pairs; every figure is in days. Defaults
+ * (`defaultEngagementPolicy`) hold until an administrator sets one (`EngagementPolicySet`).
+ */
+export interface EngagementPolicy {
+  /** A pair without a session this many days after pairing is flagged 'no-first-session'. */
+  readonly firstSessionWithinDays: number;
+  /** A pair without a session for this many days is flagged 'check-in-due'. */
+  readonly checkInAfterDays: number;
+  /** A pair without a session for this many days is flagged 'stalled' (more than checkInAfterDays). */
+  readonly stalledAfterDays: number;
+  /** A pair without a session for this many days is ended ('inactive'); null: never. */
+  readonly autoEndAfterDays: number | null;
+  /** The pair is warned this many days before that automatic end (fewer than autoEndAfterDays). */
+  readonly warnDaysBefore: number;
+  /** Feedback not given on a session this many days after it was held is requested. */
+  readonly feedbackDueDays: number;
+  /** The program is closed the day after its end date. */
+  readonly closeProgramAtEnd: boolean;
+}
+
 export type ProgramCreated = {
   type: 'ProgramCreated';
   data: {
@@ -101,6 +122,12 @@ export type PairEnded = {
   data: { programId: string; pairId: string; reason: PairEndReason; note: string; endedOn: CalendarDate };
 };
 
+/** The program's engagement policy, complete (the defaults filled in for every figure not given). */
+export type EngagementPolicySet = {
+  type: 'EngagementPolicySet';
+  data: { programId: string; policy: EngagementPolicy; setOn: CalendarDate };
+};
+
 /**
  * The person's personal data in this program is to be destroyed (their key is shredded after this is recorded).
  * Carries ids only.
@@ -119,6 +146,7 @@ export type ProgramEvent =
   | TrainingCompleted
   | Paired
   | PairEnded
-  | PersonErased;
+  | PersonErased
+  | EngagementPolicySet;
 
 export type ProgramEventType = ProgramEvent['type'];

@@ -1,7 +1,7 @@
 import { fold } from '../shared/decider';
 import { programDecider } from './program.decider';
 import { ProgramEvent } from './program.events';
-import { activePairsOf, participantOfPerson } from './program.state';
+import { activePairsOf, engagementPolicyOf, pairsEndedBy, participantOfPerson } from './program.state';
 
 const programId = 'digital-leaders-2025';
 const history: ProgramEvent[] = [
@@ -61,6 +61,10 @@ describe('program state (what the API reads)', () => {
       endsOn: '2025-08-31',
       maxMenteesPerMentor: 2,
       pairingRule: 'reverse',
+      engagementPolicy: {
+        firstSessionWithinDays: 14, checkInAfterDays: 14, stalledAfterDays: 28, autoEndAfterDays: 90, warnDaysBefore: 7,
+        feedbackDueDays: 3, closeProgramAtEnd: true,
+      },
       launchedOn: '2025-03-01',
       participants: {
         'p-priya': {
@@ -120,5 +124,45 @@ describe('program state (what the API reads)', () => {
     if (state.status === 'none') throw new Error('program expected');
     expect(activePairsOf(state, 'p-margaret').map((pair) => pair.pairId)).toEqual(['pair-1']);
     expect(activePairsOf(state, 'p-sam')).toEqual([]);
+  });
+
+  it('runs with the default engagement policy for its cadence until one is set, then with the one set last', () => {
+    const state = fold(programDecider, history);
+    if (state.status === 'none') throw new Error('program expected');
+    expect(engagementPolicyOf(state)).toEqual({
+      firstSessionWithinDays: 14, checkInAfterDays: 14, stalledAfterDays: 28, autoEndAfterDays: 90, warnDaysBefore: 7,
+      feedbackDueDays: 3, closeProgramAtEnd: true,
+    });
+    const policy = { ...engagementPolicyOf(state), autoEndAfterDays: null, closeProgramAtEnd: false };
+    const set = programDecider.evolve(state, { type: 'EngagementPolicySet', data: { programId, policy, setOn: '2025-03-10' } });
+    if (set.status === 'none') throw new Error('program expected');
+    expect(engagementPolicyOf(set)).toEqual(policy);
+  });
+
+  it('derives the default policy from the cadence: a check-in after one cadence, stalled after two', () => {
+    const [created] = history;
+    if (created.type !== 'ProgramCreated') throw new Error('ProgramCreated expected');
+    const weekly = fold(programDecider, [{ ...created, data: { ...created.data, cadence: { sessionEveryDays: 7, minSessionMinutes: 30 } } }]);
+    if (weekly.status === 'none') throw new Error('program expected');
+    expect(engagementPolicyOf(weekly)).toMatchObject({ checkInAfterDays: 7, stalledAfterDays: 14 });
+  });
+});
+
+describe('pairsEndedBy (the fences the write path records before a decision)', () => {
+  it('lists the pairs a decision ends, in order, with reason and date', () => {
+    expect(
+      pairsEndedBy([
+        { type: 'PairEnded', data: { programId, pairId: 'pair-1', reason: 'withdrawn', note: 'x', endedOn: '2025-03-09' } },
+        { type: 'ParticipantWithdrawn', data: { programId, participantId: 'p-margaret', reason: 'x', withdrawnOn: '2025-03-09' } },
+        { type: 'PairEnded', data: { programId, pairId: 'pair-2', reason: 'inactive', note: 'x', endedOn: '2025-03-09' } },
+      ]),
+    ).toEqual([
+      { pairId: 'pair-1', reason: 'withdrawn', endedOn: '2025-03-09' },
+      { pairId: 'pair-2', reason: 'inactive', endedOn: '2025-03-09' },
+    ]);
+  });
+
+  it('is empty for a decision that ends no pair', () => {
+    expect(pairsEndedBy(history.slice(0, 5))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { CalendarDate } from '../shared/calendar';
 import { FocusArea, PairEndReason, PairingRule, ParticipantRole, ProgramStatus } from '../vocabulary';
-import { Cadence, ProgramEvent } from './program.events';
+import { defaultEngagementPolicy } from './engagement-policy';
+import { Cadence, EngagementPolicy, PairEnded, ProgramEvent } from './program.events';
 
 export interface ProgramParticipant {
   readonly participantId: string;
@@ -50,6 +51,8 @@ export interface ExistingProgram {
   readonly endsOn: CalendarDate;
   readonly maxMenteesPerMentor: number;
   readonly pairingRule: PairingRule;
+  /** The defaults for the cadence until an EngagementPolicySet. */
+  readonly engagementPolicy: EngagementPolicy;
   readonly launchedOn?: CalendarDate;
   readonly closedOn?: CalendarDate;
   readonly participants: Readonly<Record<string, ProgramParticipant>>;
@@ -75,6 +78,7 @@ export function evolveProgram(state: ProgramState, event: ProgramEvent): Program
       endsOn: data.endsOn,
       maxMenteesPerMentor: data.maxMenteesPerMentor,
       pairingRule: data.pairingRule,
+      engagementPolicy: defaultEngagementPolicy(data.cadence),
       participants: {},
       pairs: {},
     };
@@ -136,6 +140,8 @@ export function evolveProgram(state: ProgramState, event: ProgramEvent): Program
         email: null,
         erased: true,
       }));
+    case 'EngagementPolicySet':
+      return { ...state, engagementPolicy: event.data.policy };
     default:
       return ignoreUnknownEvent(event, state);
   }
@@ -179,4 +185,21 @@ export function hasLeft(participant: ProgramParticipant): boolean {
 /** Active pairs in which the participant is mentor or mentee. */
 export function activePairsOf(state: ExistingProgram, participantId: string): ProgramPair[] {
   return activePairs(state).filter((pair) => pair.mentorId === participantId || pair.menteeId === participantId);
+}
+
+/** The policy the engagement automation applies to this program: the one set last, or the defaults. */
+export function engagementPolicyOf(state: ExistingProgram): EngagementPolicy {
+  return state.engagementPolicy;
+}
+
+/**
+ * The pairs a decision ends, in order: for each, the write path first records the fence (ClosePair → PairClosed)
+ * in the pair's stream, then appends the decision to the program stream.
+ */
+export function pairsEndedBy(
+  events: readonly ProgramEvent[],
+): Array<{ pairId: string; reason: PairEnded['data']['reason']; endedOn: CalendarDate }> {
+  return events
+    .filter((event): event is PairEnded => event.type === 'PairEnded')
+    .map(({ data }) => ({ pairId: data.pairId, reason: data.reason, endedOn: data.endedOn }));
 }

@@ -89,6 +89,11 @@ function checkRange(field: string, label: string, value: number, bounds: NumberB
   return undefined;
 }
 
+export function checkBoolean(field: string, label: string, value: unknown): Check {
+  if (typeof value === 'boolean') return undefined;
+  return invalid(field, 'boolean-required', `${label} must be true or false; got ${describe(value)}.`);
+}
+
 export function checkOneOf(field: string, label: string, value: unknown, options: readonly string[]): Check {
   if (typeof value === 'string' && options.includes(value)) return undefined;
   return invalid(
