@@ -1,23 +1,12 @@
 import { CalendarDate, laterOf } from '../shared/calendar';
-import { ParticipantRole } from '../vocabulary';
+import { EngagementPolicy } from '../program/program.events';
+import { PairFlag, ParticipantRole } from '../vocabulary';
 
 /**
  * What the engagement automation needs to remember about programs and pairs, folded from the log. Pure: the
  * automation processor stores these facts, derives timers from them (engagement.timers.ts) and acts on the
  * timers through the same deciders as the API.
  */
-
-export type PairFlag = 'no-first-session' | 'check-in-due' | 'stalled';
-
-export interface EngagementPolicy {
-  readonly firstSessionWithinDays: number;
-  readonly checkInAfterDays: number;
-  readonly stalledAfterDays: number;
-  readonly autoEndAfterDays: number | null;
-  readonly warnDaysBefore: number;
-  readonly feedbackDueDays: number;
-  readonly closeProgramAtEnd: boolean;
-}
 
 export interface ProgramFacts {
   readonly programId: string;

@@ -1,5 +1,6 @@
 import { EngagementEvent, evolvePairFacts, evolveProgramFacts, PairFacts, ProgramFacts } from './engagement.facts';
-import { commandFor, endDatePassed, pairTimers, policyOf, programTimers } from './engagement.timers';
+import { endDatePassedOutcome } from '../program/engagement-policy';
+import { commandFor, pairTimers, policyOf, programTimers } from './engagement.timers';
 
 /**
  * Given the log so far, which timers are armed, and what a due one asks of the deciders. Programs here meet
@@ -156,7 +157,7 @@ describe('what a due timer asks of the deciders', () => {
       stream: 'program',
       programId: 'prog',
       type: 'CloseProgram',
-      data: { programId: 'prog', outcome: endDatePassed('2027-06-30') },
+      data: { programId: 'prog', outcome: endDatePassedOutcome('2027-06-30') },
     });
   });
 });

@@ -1,6 +1,8 @@
 import { addDays, CalendarDate, laterOf } from '../shared/calendar';
-import { PARTICIPANT_ROLES, ParticipantRole } from '../vocabulary';
-import { EngagementPolicy, PairFacts, PairFlag, ProgramFacts } from './engagement.facts';
+import { defaultEngagementPolicy, endDatePassedOutcome } from '../program/engagement-policy';
+import { EngagementPolicy } from '../program/program.events';
+import { PairFlag, PARTICIPANT_ROLES, ParticipantRole } from '../vocabulary';
+import { PairFacts, ProgramFacts } from './engagement.facts';
 
 export type TimerKind = PairFlag | 'pair-ending-warning' | 'inactive-pair-end' | 'feedback-due' | 'program-end';
 
@@ -33,24 +35,7 @@ export type AutomationCommand =
 
 /** The policy in force: the one set for the program, or the defaults for its cadence. */
 export function policyOf(program: ProgramFacts): EngagementPolicy {
-  return program.policy ?? defaultEngagementPolicyFor(program.sessionEveryDays);
-}
-
-/**
- * Defaults from the anchors of the leading products: a first session within 14 days (Torch flags 10), a check-in
- * after one cadence and "stalled" after two, an automatic end after 90 days without a session, announced 7 days
- * before (Guider), feedback asked for 3 days after a session, and the program closed the day after it ends.
- */
-export function defaultEngagementPolicyFor(sessionEveryDays: number): EngagementPolicy {
-  return {
-    firstSessionWithinDays: 14,
-    checkInAfterDays: sessionEveryDays,
-    stalledAfterDays: 2 * sessionEveryDays,
-    autoEndAfterDays: 90,
-    warnDaysBefore: 7,
-    feedbackDueDays: 3,
-    closeProgramAtEnd: true,
-  };
+  return program.policy ?? defaultEngagementPolicy({ sessionEveryDays: program.sessionEveryDays, minSessionMinutes: 0 });
 }
 
 /** The program's own timer: closing it the day after its end date, while it is not closed and the policy says so. */
@@ -123,13 +108,8 @@ export function commandFor(timer: Timer, today: CalendarDate, policy: Engagement
         data: { sessionId: timer.sessionId ?? '', fromRole: timer.fromRole ?? 'mentor' },
       };
     case 'program-end':
-      return { stream: 'program', programId, type: 'CloseProgram', data: { programId, outcome: endDatePassed(basis) } };
+      return { stream: 'program', programId, type: 'CloseProgram', data: { programId, outcome: endDatePassedOutcome(basis) } };
   }
-}
-
-/** The outcome recorded when the automation closes a program: its end date passed. */
-export function endDatePassed(endsOn: CalendarDate): string {
-  return `The program's end date (${endsOn}) passed; closed automatically under its engagement policy.`;
 }
 
 function timer(fields: Omit<Timer, 'id'>): Timer {
