@@ -1,5 +1,5 @@
 import { CalendarDate, laterOf } from '../shared/calendar';
-import { EngagementPolicy } from '../program/program.events';
+import { Cadence, EngagementPolicy } from '../program/program.events';
 import { PairFlag, ParticipantRole } from '../vocabulary';
 
 /**
@@ -14,7 +14,7 @@ export interface ProgramFacts {
   readonly status: 'draft' | 'active' | 'closed';
   readonly launchedOn?: CalendarDate;
   readonly endsOn: CalendarDate;
-  readonly sessionEveryDays: number;
+  readonly cadence: Cadence;
   /** Absent until a policy is set: the defaults for the program's cadence apply. */
   readonly policy?: EngagementPolicy;
 }
@@ -41,7 +41,7 @@ export interface PairFacts {
 
 /** Events the automation folds: their types and the fields it reads (a structural subset of the domain's events). */
 export type EngagementEvent =
-  | { type: 'ProgramCreated'; data: { programId: string; organizationId: string; endsOn: CalendarDate; cadence: { sessionEveryDays: number } } }
+  | { type: 'ProgramCreated'; data: { programId: string; organizationId: string; endsOn: CalendarDate; cadence: Cadence } }
   | { type: 'ProgramLaunched'; data: { programId: string; launchedOn: CalendarDate } }
   | { type: 'ProgramClosed'; data: { programId: string } }
   | { type: 'EngagementPolicySet'; data: { programId: string; policy: EngagementPolicy } }
@@ -76,7 +76,7 @@ export function engagementSubject(type: string): 'program' | 'pair' | undefined 
 export function evolveProgramFacts(facts: ProgramFacts | undefined, event: EngagementEvent): ProgramFacts | undefined {
   if (event.type === 'ProgramCreated') {
     const { programId, organizationId, endsOn, cadence } = event.data;
-    return { programId, organizationId, status: 'draft', endsOn, sessionEveryDays: cadence.sessionEveryDays };
+    return { programId, organizationId, status: 'draft', endsOn, cadence };
   }
   if (!facts) return facts;
   switch (event.type) {

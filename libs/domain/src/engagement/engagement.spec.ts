@@ -9,7 +9,7 @@ import { commandFor, pairTimers, policyOf, programTimers } from './engagement.ti
 const program = (...more: EngagementEvent[]): EngagementEvent[] => [
   {
     type: 'ProgramCreated',
-    data: { programId: 'prog', organizationId: 'org', endsOn: '2027-06-30', cadence: { sessionEveryDays: 14 } },
+    data: { programId: 'prog', organizationId: 'org', endsOn: '2027-06-30', cadence: { sessionEveryDays: 14, minSessionMinutes: 30 } },
   },
   { type: 'ProgramLaunched', data: { programId: 'prog', launchedOn: '2027-01-04' } },
   ...more,

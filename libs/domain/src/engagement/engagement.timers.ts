@@ -35,7 +35,7 @@ export type AutomationCommand =
 
 /** The policy in force: the one set for the program, or the defaults for its cadence. */
 export function policyOf(program: ProgramFacts): EngagementPolicy {
-  return program.policy ?? defaultEngagementPolicy({ sessionEveryDays: program.sessionEveryDays, minSessionMinutes: 0 });
+  return program.policy ?? defaultEngagementPolicy(program.cadence);
 }
 
 /** The program's own timer: closing it the day after its end date, while it is not closed and the policy says so. */
