@@ -85,7 +85,15 @@ export type RequestFeedback = PairCommandOf<'RequestFeedback', { sessionId: stri
  * The fence the write path records before the program stream's PairEnded (see `pairsEndedBy`). Accepted whatever
  * the program's status; once recorded, every other pair command is refused and this one records nothing more.
  */
-export type ClosePair = PairCommandOf<'ClosePair', { reason: PairEndReason; closedOn: CalendarDate }>;
+export type ClosePair = PairCommandOf<
+  'ClosePair',
+  {
+    reason: PairEndReason;
+    closedOn: CalendarDate;
+    /** An end for inactivity names the last active day it counted from: a session held after it refuses the end. */
+    lastActiveOn?: CalendarDate;
+  }
+>;
 
 export type PairCommand =
   | SetObjective

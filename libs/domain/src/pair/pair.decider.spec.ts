@@ -669,6 +669,17 @@ describe('ClosePair (the fence the write path records before ending a pair)', ()
       .then(pairClosed('inactive', TODAY));
   });
 
+  it('ends a pair for inactivity only when no session was held after the day the automation counted from', () => {
+    spec
+      .given(sessionHeld())
+      .when(command('ClosePair', { reason: 'inactive', closedOn: TODAY, lastActiveOn: '2025-03-01' }))
+      .thenRejects({ kind: 'conflict', rule: 'pair-active-again', messageIncludes: ['held a session on 2025-03-07', 'after 2025-03-01'] });
+    spec
+      .given(sessionHeld())
+      .when(command('ClosePair', { reason: 'inactive', closedOn: TODAY, lastActiveOn: '2025-03-07' }))
+      .then(pairClosed('inactive', TODAY));
+  });
+
   it('needs a pair the program knows', () => {
     spec
       .given()

@@ -450,9 +450,16 @@ function closePair({ data, context }: ClosePair, state: PairState): Decision<Pai
   const violation = firstViolation(
     checkOneOf('reason', 'Reason', data.reason, PAIR_END_REASONS),
     checkDate('closedOn', 'Closing date', data.closedOn),
+    data.lastActiveOn === undefined ? undefined : checkDate('lastActiveOn', 'Last active day', data.lastActiveOn),
   );
   if (violation) return reject(violation);
   if (state.closed) return accept();
+  // The automation may count from facts a moment old: a session it has not seen yet keeps the pair going.
+  if (data.lastActiveOn !== undefined && state.lastSessionOn !== undefined && state.lastSessionOn > data.lastActiveOn) {
+    return reject(
+      conflict('pair-active-again', `Pair "${context.pairId}" held a session on ${state.lastSessionOn}, after ${data.lastActiveOn}; it is not inactive.`),
+    );
+  }
   return accept({
     type: 'PairClosed',
     data: { programId: context.programId, pairId: context.pairId, reason: data.reason, closedOn: data.closedOn },
