@@ -20,6 +20,7 @@ module.exports = {
     '^@flipside/audit$': '<rootDir>/libs/audit/src',
     '^@flipside/personal-data$': '<rootDir>/libs/personal-data/src',
     '^@flipside/personal-data/(.*)$': '<rootDir>/libs/personal-data/src/$1',
+    '^@flipside/write-path$': '<rootDir>/libs/write-path/src',
     '^@flipside/read-models$': '<rootDir>/libs/read-models/src',
     '^@flipside/read-models/(.*)$': '<rootDir>/libs/read-models/src/$1',
   },

@@ -1,19 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { Seal } from '@flipside/audit';
-import { Decider, RuleViolation } from '@flipside/domain';
-import {
-  EVENT_STORE,
-  EventStore,
-  Position,
-  WrongExpectedVersionError,
-  describeRevision,
-  serializePosition,
-} from '@flipside/event-store';
+import { Decider } from '@flipside/domain';
+import { EventStore, Position, WrongExpectedVersionError, serializePosition } from '@flipside/event-store';
 import { KeyOwners, PersonalDataCipher } from '@flipside/personal-data';
-import { problems } from '../http/problem';
 import { CommandContext } from './command-context';
+import { CommandRefused, StaleRevision, StreamBusy, StreamNotFound } from './errors';
 import { DomainEventLike, envelope } from './event-envelope';
-import { SEAL } from './seal-key.provider';
 import { StreamQueue } from './stream-queue';
 import { StreamState, StreamStates } from './stream-states';
 
@@ -26,7 +17,7 @@ export interface CommandOutcome {
   readonly recordedNow: boolean;
 }
 
-export interface Decision<C> {
+export interface PreparedCommand<C> {
   /** The command to decide, built from the freshly loaded state (e.g. with program context). */
   readonly command: C;
   /** The organization the events belong to (metadata). */
@@ -42,12 +33,12 @@ export interface RecordRequest<C, E, S, X = undefined> {
   /** The id the response names. */
   readonly id: string;
   /**
-   * Checks access and builds the command on every attempt; throws a Problem to refuse. The stream's state may be
+   * Checks access and builds the command on every attempt; throws a WritePathError to refuse. The stream's state may be
    * the one this process holds, possibly behind the store, so refuse here only on what a stream never changes
    * (its organization); `load` reads fresh. Pair commands load their program there, so every attempt sees the
    * program's latest word on the pair.
    */
-  prepare(current: StreamState<S>, loaded: X): Decision<C>;
+  prepare(current: StreamState<S>, loaded: X): PreparedCommand<C>;
   /** Loads what `prepare` needs besides the stream itself (e.g. the program), alongside the stream's own load. */
   load?(): Promise<X>;
   /**
@@ -59,18 +50,12 @@ export interface RecordRequest<C, E, S, X = undefined> {
   readonly replayable?: boolean;
 }
 
-const MAX_ATTEMPTS = 8;
-
-export function violationProblem(violation: RuleViolation) {
-  switch (violation.kind) {
-    case 'invalid':
-      return problems.invalidRequest([{ field: violation.field ?? 'body', message: violation.message }]);
-    case 'not-found':
-      return problems.notFound(violation.message, violation.rule);
-    default:
-      return problems.ruleBroken(violation.rule, violation.message);
-  }
-}
+/** How often a command is decided again when another writer moved its stream on, and how long it waits between. */
+export const retryPolicy = {
+  maxAttempts: 8,
+  /** Before attempt n+1: a random wait up to backoffMs × 2^n (none when only the held state was behind). */
+  backoffMs: 10,
+} as const;
 
 /** Keyed (the store's seal key), so a stored fingerprint confirms no guess at the names or texts in the command. */
 function fingerprintOf(seal: Seal, streamName: string, command: unknown): string {
@@ -78,21 +63,21 @@ function fingerprintOf(seal: Seal, streamName: string, command: unknown): string
   return seal('command-fingerprint', streamName, rest);
 }
 
-const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+const jitter = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * retryPolicy.backoffMs * 2 ** attempt));
 
 /**
  * The write path of every command: load the stream's state, decide, append at the revision decided on.
  * A concurrent writer makes the append fail; without If-Match the command is decided again on fresh state.
  */
-@Injectable()
 export class DecisionRecorder {
   private readonly queue = new StreamQueue();
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly store: EventStore,
     private readonly states: StreamStates,
-    @Inject(SEAL) private readonly seal: Seal,
+    private readonly seal: Seal,
     private readonly cipher: PersonalDataCipher,
   ) {}
 
@@ -124,7 +109,7 @@ export class DecisionRecorder {
       ]);
       const decision = request.prepare(current, loaded);
       if (context.ifMatch !== undefined && context.ifMatch !== current.revision) {
-        throw problems.stale(context.ifMatch.toString(), current.revision.toString());
+        throw new StaleRevision(context.ifMatch, current.revision);
       }
       const fingerprint = request.replayable ? fingerprintOf(this.seal, streamName, decision.command) : undefined;
       const decided = decider.decide(decision.command, current.state);
@@ -132,7 +117,7 @@ export class DecisionRecorder {
         if (cached) continue;
         const earlier = fingerprint ? current.recorded.get(fingerprint) : undefined;
         if (earlier) return this.outcome(request.id, earlier.revision, earlier.position, false);
-        throw violationProblem(decided.violation);
+        throw new CommandRefused(decided.violation);
       }
       if (decided.events.length === 0) {
         // Nothing to record (e.g. erasing a person already erased): the held state may be behind, so confirm on a fresh one.
@@ -158,10 +143,8 @@ export class DecisionRecorder {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         // The store ends before the state held here: events were removed behind our back, so fold it afresh.
         if (error.actual === 'no_stream' || error.actual < current.revision) this.states.forget(streamName);
-        if (context.ifMatch !== undefined) throw problems.stale(context.ifMatch.toString(), describeRevision(error.actual));
-        if (attempt >= MAX_ATTEMPTS) {
-          throw problems.busy(`${streamName} changed ${MAX_ATTEMPTS} times while this command was being decided`);
-        }
+        if (context.ifMatch !== undefined) throw new StaleRevision(context.ifMatch, error.actual);
+        if (attempt >= retryPolicy.maxAttempts) throw new StreamBusy(streamName, retryPolicy.maxAttempts);
         // Only the held state was behind: read it now, no other writer to make way for.
         if (!cached) await jitter(attempt);
       }
@@ -170,7 +153,7 @@ export class DecisionRecorder {
 
   /** Where the stream's last event sits in the log (a decision with no events answers with it). */
   private async headPosition(streamName: string, revision: bigint): Promise<Position> {
-    if (revision < 0n) throw problems.notFound(`${streamName} holds no events`, 'stream-not-found');
+    if (revision < 0n) throw new StreamNotFound(streamName);
     const [head] = await this.store.readStream(streamName, { fromRevision: revision, maxCount: 1 });
     return head.position;
   }

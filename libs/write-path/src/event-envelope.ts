@@ -55,7 +55,7 @@ export function envelope(
 ): { events: EventToAppend[]; headHash: string } {
   let previousHash = chain.previousHash;
   const enveloped = events.map((event, index) => {
-    const eventId = randomUUID();
+    const eventId = context.eventIdFor ? context.eventIdFor(chain.streamName, index) : randomUUID();
     const data = event.data as JsonObject;
     const metadata: DecidedMetadata = {
       eventId,

@@ -1,11 +1,9 @@
-import { Injectable } from '@nestjs/common';
 import { PairCommand, pairContextOf, pairDecider, pairStreamName } from '@flipside/domain';
-import { problems } from '../http/problem';
-import { isAdmin } from '../identity/actor';
 import { CommandContext } from './command-context';
 import { CommandOutcome, DecisionRecorder } from './decision-recorder';
+import { AccessDenied } from './errors';
 import { pairKeyOwners } from './key-owners';
-import { ProgramAccess } from './program-access';
+import { ProgramAccess, actsAsAdmin } from './program-access';
 
 type DataOf<T extends PairCommand['type']> = Extract<PairCommand, { type: T }>['data'];
 
@@ -22,7 +20,6 @@ export interface PairCommandOptions {
  * Records a command on a pair stream. The program stream is the authority on the pair: it is read on every
  * attempt, for access and for the pair's context (members, dates, whether it is still running).
  */
-@Injectable()
 export class PairCommands {
   constructor(
     private readonly recorder: DecisionRecorder,
@@ -47,20 +44,20 @@ export class PairCommands {
       load: () => this.programs.load(programId, context.actor),
       prepare: (_pair, program) => {
         const pairContext = pairContextOf(program, pairId);
-        if (!isAdmin(context.actor)) {
+        if (!actsAsAdmin(context.actor)) {
           // A participant token's sub is its person id: it acts for every participant record of that person.
           const member =
             pairContext.pairStatus !== 'unknown' &&
             (pairContext.mentorPersonId === context.actor.id || pairContext.menteePersonId === context.actor.id);
           if (!options.pairMembersMay || !member) {
-            throw problems.forbidden(
+            throw new AccessDenied(
               options.pairMembersMay
                 ? `Only the members of pair ${pairId} (or an admin) may do this`
                 : 'Only an admin may do this',
             );
           }
           if (options.speaksFor !== undefined && program.participants[options.speaksFor]?.personId !== context.actor.id) {
-            throw problems.forbidden('A participant may only act as itself (the participant id must be one of your own)');
+            throw new AccessDenied('A participant may only act as itself (the participant id must be one of your own)');
           }
         }
         return {

@@ -1,14 +1,13 @@
-import { Injectable } from '@nestjs/common';
 import { ProgramCommand, programDecider, programStreamName } from '@flipside/domain';
 import { CommandContext } from './command-context';
 import { CommandOutcome, DecisionRecorder } from './decision-recorder';
 import { programKeyOwners } from './key-owners';
-import { visibleProgram } from './program-access';
+import { AccessDenied } from './errors';
+import { actsAsAdmin, visibleProgram } from './program-access';
 
 type DataOf<T extends ProgramCommand['type']> = Extract<ProgramCommand, { type: T }>['data'];
 
 /** Records a command on a program stream, for administrators of the program's organization. */
-@Injectable()
 export class ProgramCommands {
   constructor(private readonly recorder: DecisionRecorder) {}
 
@@ -16,7 +15,7 @@ export class ProgramCommands {
     type: T,
     data: DataOf<T>,
     context: CommandContext,
-    options: { id: string; replayable?: boolean } ,
+    options: { id: string; replayable?: boolean },
   ): Promise<CommandOutcome> {
     const programId = data.programId;
     return this.recorder.record({
@@ -27,6 +26,7 @@ export class ProgramCommands {
       id: options.id,
       replayable: options.replayable,
       prepare: ({ state }) => {
+        if (!actsAsAdmin(context.actor)) throw new AccessDenied('Only an admin may do this');
         // Creation is the one command on a program that does not exist yet.
         const organizationId =
           type === 'CreateProgram' && state.status === 'none'

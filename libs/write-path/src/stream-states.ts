@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { GENESIS_HASH, headHashOf } from '@flipside/audit';
 import { Decider } from '@flipside/domain';
-import { EVENT_STORE, EventStore, Position, RecordedEvent, StreamNotFoundError } from '@flipside/event-store';
+import { EventStore, Position, RecordedEvent, StreamNotFoundError } from '@flipside/event-store';
 import { KeyVault, PersonalDataCipher, keyIdOf } from '@flipside/personal-data';
 
 /** A stream's state as of a revision (-1: the stream does not exist yet). */
@@ -29,12 +28,11 @@ const MAX_CACHED_STREAMS = 20000;
  * through the personal-data cipher before `evolve` (upcast, decrypted; erased fields null), so states hold
  * plaintext, and a state is folded afresh once a key it was opened with is destroyed.
  */
-@Injectable()
 export class StreamStates {
   private readonly cache = new Map<string, StreamState<unknown>>();
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly store: EventStore,
     private readonly cipher: PersonalDataCipher,
     private readonly vault: KeyVault,
   ) {}

@@ -1,30 +1,9 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import { problems } from '../http/problem';
-import { Actor } from '../identity/actor';
+import { CommandContext, CommandExecution } from '@flipside/write-path';
 import { AuthenticatedRequest } from '../identity/allowed-roles';
-
-/** Everything about the request a command records besides its own data. */
-export interface CommandContext {
-  readonly actor: Actor;
-  /** From X-Correlation-Id, or generated: ties together everything one user action caused. */
-  readonly correlationId: string;
-  /** This request's id: the cause of the events it records. */
-  readonly causationId: string;
-  readonly idempotencyKey?: string;
-  /** From If-Match: the revision the client last saw; a different one answers 412. */
-  readonly ifMatch?: bigint;
-  /** The request time, passed into the deciders (they never read a clock). */
-  readonly now: string;
-  /** Marked by the write path when the command starts executing; absent outside an HTTP request. */
-  readonly execution?: CommandExecution;
-}
-
-/** Whether a request's command started executing: a refusal before that spent nothing (see Idempotency-Key). */
-export interface CommandExecution {
-  started: boolean;
-}
+import { problems } from './problem';
 
 /** The request's one execution mark, the same object for the context and the Idempotency-Key interceptor. */
 export function executionOf(request: Request): CommandExecution {
@@ -34,6 +13,10 @@ export function executionOf(request: Request): CommandExecution {
 
 const IF_MATCH = /^(?:W\/)?"(\d{1,19})"$/;
 
+/**
+ * A request's command context: X-Correlation-Id (or a new id), the request id as causation, Idempotency-Key,
+ * If-Match (412 when the stream moved on), the request time.
+ */
 export function commandContextOf(request: AuthenticatedRequest): CommandContext {
   if (!request.actor) throw new Error('Commands need an authenticated actor');
   const correlationHeader = request.header('x-correlation-id');

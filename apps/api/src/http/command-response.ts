@@ -1,5 +1,5 @@
 import { Response } from 'express';
-import { CommandOutcome } from './decision-recorder';
+import { CommandOutcome } from '@flipside/write-path';
 
 /** Body of every command response. */
 export interface CommandResponseBody {

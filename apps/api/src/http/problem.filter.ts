@@ -2,7 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import { Request, Response } from 'express';
 import { EventStoreUnavailableError } from '@flipside/event-store';
+import { WritePathError } from '@flipside/write-path';
 import { PROBLEM_CONTENT_TYPE, Problem, problems } from './problem';
+import { problemOfRefusal } from './write-path-problems';
 
 /** An http-errors error that Express or a library raised for the client's request (status 4xx, safe to answer). */
 interface ClientHttpError {
@@ -18,6 +20,7 @@ const isClientHttpError = (exception: unknown): exception is ClientHttpError => 
 /** Turns anything thrown into the Problem it stands for; unknown errors are logged and answered 500. */
 export function problemOf(exception: unknown, request?: Pick<Request, 'method' | 'originalUrl'>): Problem {
   if (exception instanceof Problem) return exception;
+  if (exception instanceof WritePathError) return problemOfRefusal(exception);
   if (exception instanceof EventStoreUnavailableError) return problems.storeUnavailable();
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

@@ -5,7 +5,7 @@ import { Observable, catchError, concatMap, from, of, switchMap } from 'rxjs';
 import { PROBLEM_CONTENT_TYPE, problems } from '../http/problem';
 import { problemOf } from '../http/problem.filter';
 import { AuthenticatedRequest } from '../identity/allowed-roles';
-import { executionOf } from '../streams/command-context';
+import { executionOf } from '../http/command-context';
 import { IdempotencyKeys, KeyOwner, StoredResponse } from './idempotency-keys';
 
 const MAX_KEY_LENGTH = 200;

@@ -4,7 +4,7 @@ import { ChainFailure, Seal, StreamChainVerifier, programStreams, sealData } fro
 import { EVENT_STORE, EventStore, RecordedEvent, StreamNotFoundError } from '@flipside/event-store';
 import { problems } from '../../http/problem';
 import { Actor } from '../../identity/actor';
-import { ProgramAccess } from '../../streams/program-access';
+import { ProgramAccess } from '@flipside/write-path';
 import { SEAL } from '../audit.tokens';
 import { AnchorSummary, AnchoredHead, AnchoredHeads } from './anchored-heads';
 

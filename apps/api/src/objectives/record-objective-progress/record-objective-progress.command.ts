@@ -1,7 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext } from '../../streams/command-context';
-import { CommandOutcome } from '../../streams/decision-recorder';
-import { PairCommands } from '../../streams/pair-commands';
+import { CommandContext, CommandOutcome, PairCommands } from '@flipside/write-path';
 import { RecordObjectiveProgressDto } from './record-objective-progress.dto';
 
 export class RecordObjectiveProgressCommand {

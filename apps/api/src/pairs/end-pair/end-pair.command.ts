@@ -1,7 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext } from '../../streams/command-context';
-import { CommandOutcome } from '../../streams/decision-recorder';
-import { ProgramCommands } from '../../streams/program-commands';
+import { CommandContext, CommandOutcome, ProgramCommands } from '@flipside/write-path';
 import { EndPairDto } from './end-pair.dto';
 
 export class EndPairCommand {

@@ -1,8 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { CommandContext } from '../../streams/command-context';
-import { CommandOutcome } from '../../streams/decision-recorder';
-import { ProgramCommands } from '../../streams/program-commands';
+import { CommandContext, CommandOutcome, ProgramCommands } from '@flipside/write-path';
 import { PairParticipantsDto } from './pair-participants.dto';
 
 export class PairParticipantsCommand {

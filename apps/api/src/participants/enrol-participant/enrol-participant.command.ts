@@ -1,9 +1,7 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { PersonDirectory } from '@flipside/personal-data';
-import { CommandContext } from '../../streams/command-context';
-import { CommandOutcome } from '../../streams/decision-recorder';
-import { ProgramCommands } from '../../streams/program-commands';
+import { CommandContext, CommandOutcome, ProgramCommands } from '@flipside/write-path';
 import { EnrolParticipantDto } from './enrol-participant.dto';
 
 export class EnrolParticipantCommand {

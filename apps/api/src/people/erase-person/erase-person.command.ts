@@ -2,9 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { participantOfPerson, programDecider, programStreamName } from '@flipside/domain';
 import { KeyVault } from '@flipside/personal-data';
 import { problems } from '../../http/problem';
-import { CommandContext } from '../../streams/command-context';
-import { ProgramCommands } from '../../streams/program-commands';
-import { StreamStates } from '../../streams/stream-states';
+import { CommandContext, ProgramCommands, StreamStates } from '@flipside/write-path';
 import { ProgramsOfPerson } from '../programs-of-person';
 
 export class ErasePersonCommand {

@@ -2,7 +2,8 @@ import { Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { PersonIdParam } from '../../http/person-id';
 import { AllowedRoles } from '../../identity/allowed-roles';
-import { CommandContext, CommandContextOf } from '../../streams/command-context';
+import { CommandContext } from '@flipside/write-path';
+import { CommandContextOf } from '../../http/command-context';
 import { ErasePersonCommand, ErasureReport } from './erase-person.command';
 
 @Controller('v1/people/:personId/erasure')

@@ -3,9 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { IdParam } from '../../http/id-param';
 import { AllowedRoles } from '../../identity/allowed-roles';
-import { CommandContext, CommandContextOf } from '../../streams/command-context';
-import { commandResponse } from '../../streams/command-response';
-import { CommandOutcome } from '../../streams/decision-recorder';
+import { CommandContext, CommandOutcome } from '@flipside/write-path';
+import { CommandContextOf } from '../../http/command-context';
+import { commandResponse } from '../../http/command-response';
 import { CloseProgramCommand } from './close-program.command';
 import { CloseProgramDto } from './close-program.dto';
 

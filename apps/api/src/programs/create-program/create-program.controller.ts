@@ -2,9 +2,9 @@ import { Body, Controller, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { AllowedRoles } from '../../identity/allowed-roles';
-import { CommandContext, CommandContextOf } from '../../streams/command-context';
-import { CommandOutcome } from '../../streams/decision-recorder';
-import { commandResponse } from '../../streams/command-response';
+import { CommandContext, CommandOutcome } from '@flipside/write-path';
+import { CommandContextOf } from '../../http/command-context';
+import { commandResponse } from '../../http/command-response';
 import { CreateProgramCommand } from './create-program.command';
 import { CreateProgramDto } from './create-program.dto';
 

@@ -1,8 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { CommandContext } from '../../streams/command-context';
-import { CommandOutcome } from '../../streams/decision-recorder';
-import { PairCommands } from '../../streams/pair-commands';
+import { CommandContext, CommandOutcome, PairCommands } from '@flipside/write-path';
 import { LogSessionDto } from './log-session.dto';
 
 export class LogSessionCommand {

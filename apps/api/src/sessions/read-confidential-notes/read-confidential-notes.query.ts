@@ -5,7 +5,7 @@ import { EVENT_STORE, EventStore, RecordedEvent, StreamNotFoundError } from '@fl
 import { PersonalDataCipher } from '@flipside/personal-data';
 import { problems } from '../../http/problem';
 import { Actor } from '../../identity/actor';
-import { ProgramAccess } from '../../streams/program-access';
+import { ProgramAccess } from '@flipside/write-path';
 
 /** What GET …/sessions/{sessionId}/confidential-notes answers. */
 export interface ConfidentialNotes {

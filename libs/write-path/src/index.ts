@@ -1,0 +1,15 @@
+export * from './command-context';
+export * from './errors';
+export * from './write-path';
+export { DecisionRecorder, retryPolicy } from './decision-recorder';
+export type { CommandOutcome, PreparedCommand, RecordRequest } from './decision-recorder';
+export { envelope } from './event-envelope';
+export type { DecidedMetadata, DomainEventLike, EventMetadata } from './event-envelope';
+export { StreamStates } from './stream-states';
+export type { StreamState } from './stream-states';
+export { StreamQueue } from './stream-queue';
+export { pairKeyOwners, programKeyOwners } from './key-owners';
+export { ProgramCommands } from './program-commands';
+export { PairCommands } from './pair-commands';
+export type { PairCommandOptions } from './pair-commands';
+export { ProgramAccess, actsAsAdmin, visibleProgram } from './program-access';
