@@ -10,6 +10,8 @@ import { IdempotencyKeys, KeyOwner, StoredResponse } from './idempotency-keys';
 
 const MAX_KEY_LENGTH = 200;
 const REPLAYED_HEADERS = ['etag', 'location'];
+// Commands: every POST, and the PUT that replaces a program's engagement policy.
+const COMMAND_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT']);
 
 function fingerprintOf(request: AuthenticatedRequest): string {
   return createHash('sha256')
@@ -31,7 +33,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = execution.switchToHttp().getRequest<AuthenticatedRequest>();
     const response = execution.switchToHttp().getResponse<Response>();
     const key = request.header('idempotency-key');
-    if (key === undefined || request.method !== 'POST' || !request.actor) return next.handle();
+    if (key === undefined || !COMMAND_METHODS.has(request.method) || !request.actor) return next.handle();
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
       throw problems.invalidRequest([{ field: 'Idempotency-Key', message: `must be 1-${MAX_KEY_LENGTH} characters` }]);
     }

@@ -17,6 +17,7 @@ import { MayBeOmitted } from '../../http/may-be-omitted';
 import { IsId } from '../../http/is-id';
 import { IsCalendarDate } from '../../http/calendar-date';
 import { FOCUS_AREAS, FocusArea, LIMITS, PAIRING_RULES, PairingRule } from '@flipside/domain';
+import { EngagementPolicyDto } from '../set-engagement-policy/set-engagement-policy.dto';
 
 export class CadenceDto {
   @IsInt() @Min(LIMITS.sessionEveryDays.min) @Max(LIMITS.sessionEveryDays.max)
@@ -58,4 +59,8 @@ export class CreateProgramDto {
 
   @MayBeOmitted() @IsIn(PAIRING_RULES)
   pairingRule?: PairingRule;
+
+  /** The program's engagement policy from the start; figures left out (or the whole of it) take their defaults. */
+  @MayBeOmitted() @IsObject() @ValidateNested() @Type(() => EngagementPolicyDto)
+  engagementPolicy?: EngagementPolicyDto;
 }
