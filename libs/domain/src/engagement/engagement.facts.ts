@@ -66,6 +66,9 @@ const PAIR_EVENTS = new Set([
   'FeedbackRequested',
 ]);
 
+/** Every event type the automation folds. */
+export const ENGAGEMENT_EVENT_TYPES: ReadonlySet<string> = new Set([...PROGRAM_EVENTS, ...PAIR_EVENTS]);
+
 /** Whether the automation folds this event type into a program's facts, a pair's, or neither. */
 export function engagementSubject(type: string): 'program' | 'pair' | undefined {
   if (PROGRAM_EVENTS.has(type)) return 'program';

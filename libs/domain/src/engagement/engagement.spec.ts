@@ -98,6 +98,20 @@ describe('engagement timers', () => {
     expect(given(...events, session('s1', '2027-04-15')).armed()).toContain('pair-ending-warning 2027-07-07');
   });
 
+  it('a warning stands for the end it announced: a policy lengthened since asks for a new warning, a shortened one keeps the announced day', () => {
+    const warned: EngagementEvent = { type: 'PairEndingWarned', data: { programId: 'prog', pairId: 'p1', endsOn: '2027-04-10' } };
+    const withAutoEnd = (autoEndAfterDays: number): EngagementEvent => ({
+      type: 'EngagementPolicySet',
+      data: {
+        programId: 'prog',
+        policy: { firstSessionWithinDays: 14, checkInAfterDays: 14, stalledAfterDays: 28, autoEndAfterDays, warnDaysBefore: 7, feedbackDueDays: 3, closeProgramAtEnd: true },
+      },
+    });
+    const events = program(paired('2027-01-10'), warned);
+    expect(given(...events, withAutoEnd(120)).armed()).toContain('pair-ending-warning 2027-05-03');
+    expect(given(...events, withAutoEnd(60)).armed()).toContain('inactive-pair-end 2027-04-10');
+  });
+
   it('an ended pair or a closed program arms nothing more', () => {
     const ended: EngagementEvent = { type: 'PairEnded', data: { programId: 'prog', pairId: 'p1' } };
     const closed: EngagementEvent = { type: 'ProgramClosed', data: { programId: 'prog' } };

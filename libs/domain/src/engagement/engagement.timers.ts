@@ -65,10 +65,12 @@ export function pairTimers(program: ProgramFacts, pair: PairFacts): Timer[] {
   }
   if (policy.autoEndAfterDays !== null) {
     const endsOn = addDays(lastActiveOn, policy.autoEndAfterDays);
+    // A warning stands for the end it announced; a policy lengthened since then calls for a new one.
+    const warned = pair.warnedEndsOn !== undefined && pair.warnedEndsOn >= endsOn;
     timers.push(
-      pair.warnedEndsOn === undefined
+      !warned
         ? timer({ kind: 'pair-ending-warning', dueOn: addDays(endsOn, -policy.warnDaysBefore), programId, pairId, basis: lastActiveOn, endsOn })
-        : timer({ kind: 'inactive-pair-end', dueOn: pair.warnedEndsOn, programId, pairId, basis: lastActiveOn }),
+        : timer({ kind: 'inactive-pair-end', dueOn: pair.warnedEndsOn!, programId, pairId, basis: lastActiveOn }),
     );
   }
   for (const awaited of pair.awaitedFeedback) {
