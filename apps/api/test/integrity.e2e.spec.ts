@@ -16,16 +16,16 @@ import { catchUpReadModels } from './support/read-models';
 const EVERY_EVENT_TYPE = [
   'ProgramCreated', 'ParticipantEnrolled', 'TrainingCompleted', 'ProgramLaunched', 'Paired', 'ObjectiveSet',
   'ObjectiveProgressRecorded', 'ObjectiveAchieved', 'ObjectiveDropped', 'SessionHeld', 'FeedbackGiven',
-  'ParticipantWithdrawn', 'PairEnded', 'ProgramClosed',
+  'ParticipantWithdrawn', 'PairEnded', 'ProgramClosed', 'PairClosed',
 ];
 
-/** The use cases that decide each event type (closing a program ends its running pairs). */
+/** The use cases that decide each event type (closing a program ends its running pairs; each end fences its pair first). */
 const COMMANDS_OF: Record<string, string | string[]> = {
   ProgramCreated: 'CreateProgram', ParticipantEnrolled: 'EnrolParticipant', TrainingCompleted: 'RecordTraining',
   ProgramLaunched: 'LaunchProgram', Paired: 'PairParticipants', ObjectiveSet: 'SetObjective',
   ObjectiveProgressRecorded: 'RecordObjectiveProgress', ObjectiveAchieved: 'AchieveObjective', ObjectiveDropped: 'DropObjective',
   SessionHeld: 'LogSession', FeedbackGiven: 'GiveFeedback', ParticipantWithdrawn: 'WithdrawParticipant', PairEnded: ['EndPair', 'CloseProgram'],
-  ProgramClosed: 'CloseProgram',
+  ProgramClosed: 'CloseProgram', PairClosed: ['EndPair', 'CloseProgram', 'WithdrawParticipant'],
 };
 
 const today = () => new Date().toISOString().slice(0, 10);

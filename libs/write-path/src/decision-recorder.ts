@@ -3,7 +3,7 @@ import { Decider } from '@flipside/domain';
 import { EventStore, Position, WrongExpectedVersionError, serializePosition } from '@flipside/event-store';
 import { KeyOwners, PersonalDataCipher } from '@flipside/personal-data';
 import { CommandContext } from './command-context';
-import { CommandRefused, StaleRevision, StreamBusy, StreamNotFound } from './errors';
+import { CommandRefused, StaleRevision, StreamBusy, StreamNotFound, WritePathError } from './errors';
 import { DomainEventLike, envelope } from './event-envelope';
 import { StreamQueue } from './stream-queue';
 import { StreamState, StreamStates } from './stream-states';
@@ -18,10 +18,16 @@ export interface CommandOutcome {
 }
 
 export interface PreparedCommand<C> {
-  /** The command to decide, built from the freshly loaded state (e.g. with program context). */
+  /** The command to decide, built from the stream's state and what `load` answered (e.g. with program context). */
   readonly command: C;
   /** The organization the events belong to (metadata). */
   readonly organizationId: string;
+}
+
+/** What a request's `load` answered, and whether it is what this process held (possibly behind the store). */
+export interface Loaded<X> {
+  readonly value: X;
+  readonly held: boolean;
 }
 
 export interface RecordRequest<C, E, S, X = undefined> {
@@ -33,14 +39,22 @@ export interface RecordRequest<C, E, S, X = undefined> {
   /** The id the response names. */
   readonly id: string;
   /**
-   * Checks access and builds the command on every attempt; throws a WritePathError to refuse. The stream's state may be
-   * the one this process holds, possibly behind the store, so refuse here only on what a stream never changes
-   * (its organization); `load` reads fresh. Pair commands load their program there, so every attempt sees the
-   * program's latest word on the pair.
+   * Checks access and builds the command on every attempt; throws a WritePathError to refuse. The stream's state and
+   * what `load` answered may be what this process holds, possibly behind the store: a refusal decided on either is
+   * decided again on fresh ones before it is answered.
    */
   prepare(current: StreamState<S>, loaded: X): PreparedCommand<C>;
-  /** Loads what `prepare` needs besides the stream itself (e.g. the program), alongside the stream's own load. */
-  load?(): Promise<X>;
+  /**
+   * Loads what `prepare` needs besides the stream itself (e.g. the program), alongside the stream's own load. With
+   * `mayHold`, what this process holds may do (answered with `held: true`); without it, read it fresh.
+   */
+  load?(mayHold: boolean): Promise<Loaded<X>>;
+  /**
+   * What must be recorded in other streams before this decision's events, or undefined when nothing must (the fences
+   * of the pairs a program decision ends). Run only for a decision made on freshly read state, and again for the
+   * decision made after a conflicting append: it must be idempotent.
+   */
+  before?(events: readonly E[], current: StreamState<S>): (() => Promise<unknown>) | undefined;
   /**
    * Whose keys encrypt the decided events' personal fields. `state` is the stream's state with the decided events
    * folded in, so a person or pair the same decision introduces (an enrolment, a pairing) is known.
@@ -100,21 +114,35 @@ export class DecisionRecorder {
     // The first attempt decides on the state this process already holds, saving a read: a stale state cannot get
     // through, as the append's expected revision refuses it, and any refusal is decided again on fresh state.
     let trustCache = context.ifMatch === undefined;
+    // What `load` holds may serve every attempt until a refusal is decided on it.
+    let mayHold = true;
+    const unloaded: Loaded<X> = { value: undefined as X, held: false };
     for (let attempt = 1; ; attempt++) {
       const cached = trustCache ? this.states.cached(decider, streamName) : undefined;
       trustCache = false;
-      const [current, loaded] = await Promise.all([
+      const [current, { value: loaded, held }] = await Promise.all([
         cached ?? this.states.load(decider, streamName),
-        request.load ? request.load() : (undefined as X),
+        request.load ? request.load(mayHold) : unloaded,
       ]);
-      const decision = request.prepare(current, loaded);
+      const onHeldState = cached !== undefined || held;
+      const refusedOnHeldState = () => {
+        mayHold = false;
+        return onHeldState;
+      };
+      let decision: PreparedCommand<C>;
+      try {
+        decision = request.prepare(current, loaded);
+      } catch (error) {
+        if (error instanceof WritePathError && refusedOnHeldState()) continue;
+        throw error;
+      }
       if (context.ifMatch !== undefined && context.ifMatch !== current.revision) {
         throw new StaleRevision(context.ifMatch, current.revision);
       }
       const fingerprint = request.replayable ? fingerprintOf(this.seal, streamName, decision.command) : undefined;
       const decided = decider.decide(decision.command, current.state);
       if (!decided.ok) {
-        if (cached) continue;
+        if (refusedOnHeldState()) continue;
         const earlier = fingerprint ? current.recorded.get(fingerprint) : undefined;
         if (earlier) return this.outcome(request.id, earlier.revision, earlier.position, false);
         throw new CommandRefused(decided.violation);
@@ -123,6 +151,12 @@ export class DecisionRecorder {
         // Nothing to record (e.g. erasing a person already erased): the held state may be behind, so confirm on a fresh one.
         if (cached) continue;
         return this.outcome(request.id, current.revision, await this.headPosition(streamName, current.revision), false);
+      }
+      const before = request.before?.(decided.events, current);
+      if (before) {
+        // Other streams are written only for a decision made on what the store said a moment ago.
+        if (cached) continue;
+        await before();
       }
       const expected = current.revision < 0n ? 'no_stream' : current.revision;
       const after = decided.events.reduce((state, event) => decider.evolve(state, event), current.state);

@@ -1,9 +1,10 @@
-import { PairCommand, pairContextOf, pairDecider, pairStreamName } from '@flipside/domain';
+import { PairCommand, pairContextOf, pairDecider, pairStreamName, programDecider, programStreamName } from '@flipside/domain';
 import { CommandContext } from './command-context';
 import { CommandOutcome, DecisionRecorder } from './decision-recorder';
 import { AccessDenied } from './errors';
 import { pairKeyOwners } from './key-owners';
-import { ProgramAccess, actsAsAdmin } from './program-access';
+import { ProgramAccess, actsAsAdmin, visibleProgram } from './program-access';
+import { StreamStates } from './stream-states';
 
 type DataOf<T extends PairCommand['type']> = Extract<PairCommand, { type: T }>['data'];
 
@@ -17,13 +18,15 @@ export interface PairCommandOptions {
 }
 
 /**
- * Records a command on a pair stream. The program stream is the authority on the pair: it is read on every
- * attempt, for access and for the pair's context (members, dates, whether it is still running).
+ * Records a command on a pair stream, with the pair's context (members, dates, whether it is running) taken from
+ * its program: the state this process holds when it knows the pair, else read. The pair stream is then the only
+ * stream a normal attempt reads, and none when this process holds it too.
  */
 export class PairCommands {
   constructor(
     private readonly recorder: DecisionRecorder,
     private readonly programs: ProgramAccess,
+    private readonly states: StreamStates,
   ) {}
 
   record<T extends PairCommand['type']>(
@@ -41,7 +44,17 @@ export class PairCommands {
       context,
       id: options.id,
       replayable: options.replayable,
-      load: () => this.programs.load(programId, context.actor),
+      load: async (mayHold) => {
+        // A pair's context never changes once paired (members, pairedOn, program dates, focus areas), and its end is
+        // the fence's job (PairClosed in this pair's stream, appended before the program's PairEnded), so a held
+        // program state, however far behind, lets no record through after the end; a refusal decided on it is
+        // decided again on a fresh one (e.g. a program another process launched).
+        const held = mayHold ? this.states.cached(programDecider, programStreamName(programId)) : undefined;
+        if (held && held.state.status !== 'none' && held.state.pairs[pairId]) {
+          return { value: visibleProgram(held.state, programId, context.actor), held: true };
+        }
+        return { value: await this.programs.load(programId, context.actor), held: false };
+      },
       prepare: (_pair, program) => {
         const pairContext = pairContextOf(program, pairId);
         if (!actsAsAdmin(context.actor)) {

@@ -1,15 +1,26 @@
-import { ProgramCommand, programDecider, programStreamName } from '@flipside/domain';
+import { EndInactivePair, ProgramCommand, programDecider, programStreamName } from '@flipside/domain';
 import { CommandContext } from './command-context';
 import { CommandOutcome, DecisionRecorder } from './decision-recorder';
 import { programKeyOwners } from './key-owners';
 import { AccessDenied } from './errors';
+import { PairFence } from './pair-fence';
 import { actsAsAdmin, visibleProgram } from './program-access';
 
 type DataOf<T extends ProgramCommand['type']> = Extract<ProgramCommand, { type: T }>['data'];
 
-/** Records a command on a program stream, for administrators of the program's organization. */
+/**
+ * Records a command on a program stream, for administrators of the program's organization (and system actors).
+ * A decision that ends pairs first fences each of them (PairClosed in the pair's stream), then appends its own
+ * events at the program's expected revision; a conflict decides again, and fences already written stay (each is
+ * idempotent). A crash between a fence and the program's events leaves the pair closed to new records while the
+ * program still lists it active, until the command is retried (same Idempotency-Key, or the automation's re-run):
+ * consistent, as nothing is recorded after the end.
+ */
 export class ProgramCommands {
-  constructor(private readonly recorder: DecisionRecorder) {}
+  constructor(
+    private readonly recorder: DecisionRecorder,
+    private readonly fence: PairFence,
+  ) {}
 
   record<T extends ProgramCommand['type']>(
     type: T,
@@ -34,6 +45,14 @@ export class ProgramCommands {
             : visibleProgram(state, programId, context.actor).organizationId;
         return { command: { type, data, now: context.now } as ProgramCommand, organizationId };
       },
+      before: (events, { state }) =>
+        state.status === 'none'
+          ? undefined
+          : this.fence.before(state, events, {
+              command: type,
+              context,
+              lastActiveOn: type === 'EndInactivePair' ? (data as EndInactivePair['data']).lastActiveOn : undefined,
+            }),
       keyOwners: (state) => programKeyOwners(state),
     });
   }

@@ -57,7 +57,14 @@ export class StreamStates {
       if (!(error instanceof StreamNotFoundError)) throw error;
       events = [];
     }
-    const base: StreamState<S> = cached ?? { state: decider.initialState, revision: -1n, headHash: GENESIS_HASH, recorded: new Map() };
+    // A stream with no events holds no keys yet: the ones its first append names are alive as of this count.
+    const base: StreamState<S> = cached ?? {
+      state: decider.initialState,
+      revision: -1n,
+      headHash: GENESIS_HASH,
+      recorded: new Map(),
+      keysCheckedAt: this.vault.destructionCount,
+    };
     if (events.length === 0) return base;
     const count = this.vault.destructionCount;
     const loaded = { ...this.fold(decider, base, await this.cipher.open(events), events), keysCheckedAt: count };

@@ -3,6 +3,7 @@ import { EventStore } from '@flipside/event-store';
 import { KeyVault, PersonalDataCipher } from '@flipside/personal-data';
 import { DecisionRecorder } from './decision-recorder';
 import { PairCommands } from './pair-commands';
+import { PairFence } from './pair-fence';
 import { ProgramAccess } from './program-access';
 import { ProgramCommands } from './program-commands';
 import { StreamStates } from './stream-states';
@@ -31,8 +32,8 @@ export function createWritePath({ store, seal, cipher, vault }: WritePathParts):
   const recorder = new DecisionRecorder(store, states, seal, cipher);
   const access = new ProgramAccess(states);
   return {
-    programs: new ProgramCommands(recorder),
-    pairs: new PairCommands(recorder, access),
+    programs: new ProgramCommands(recorder, new PairFence(recorder, states)),
+    pairs: new PairCommands(recorder, access, states),
     states,
     access,
     recorder,
