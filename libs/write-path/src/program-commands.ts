@@ -14,7 +14,9 @@ type DataOf<T extends ProgramCommand['type']> = Extract<ProgramCommand, { type: 
  * events at the program's expected revision; a conflict decides again, and fences already written stay (each is
  * idempotent). A crash between a fence and the program's events leaves the pair closed to new records while the
  * program still lists it active, until the command is retried (same Idempotency-Key, or the automation's re-run):
- * consistent, as nothing is recorded after the end.
+ * consistent, as nothing is recorded after the end. So does a decision that a conflicting writer turns into a refusal
+ * after its fences were written (If-Match stale; an engagement policy lengthened under an end for inactivity): the
+ * pair stays fenced until an end is recorded for it again.
  */
 export class ProgramCommands {
   constructor(
