@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_TOPIC } from '../src/publishing/publishing.settings';
-import { PUBLISHED_TYPES } from '../src/publishing/integration-events/integration-event';
+import { DEFAULT_TOPIC } from '../src/kafka/publishing.settings';
+import { PUBLISHED_TYPES } from '../src/kafka/integration-events/integration-event';
 import { AUDIT_ANCHORED_TYPE, toAnchorMessage } from '../src/audit-anchors/anchor-message';
 import { DEFAULT_ANCHOR_TOPIC } from '../src/audit-anchors/anchor-settings';
 import { ASYNCAPI_DOCUMENT, IntegrationContract } from './support/integration-contract';
@@ -21,6 +21,11 @@ describe('docs/asyncapi.yaml, the written-down Kafka contract', () => {
 
   it('describes every type the projector produces: the integration events and the audit anchor', () => {
     expect(contract.types.sort()).toEqual([...Object.values(PUBLISHED_TYPES), AUDIT_ANCHORED_TYPE].sort());
+  });
+
+  it('has the projector send, in its operations, every message its channels carry and no other', () => {
+    expect(contract.typesSentTo(DEFAULT_TOPIC).sort()).toEqual(Object.values(PUBLISHED_TYPES).sort());
+    expect(contract.typesSentTo(DEFAULT_ANCHOR_TOPIC)).toEqual([AUDIT_ANCHORED_TYPE]);
   });
 
   it('puts audit anchors on a topic of their own, named as the projector names it', () => {

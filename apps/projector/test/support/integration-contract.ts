@@ -55,6 +55,8 @@ export class IntegrationContract {
     private readonly messages: ReadonlyMap<string, MessageContract>,
     /** Each channel's address and the CloudEvents types it carries. */
     private readonly channels: ReadonlyMap<string, readonly string[]>,
+    /** Each channel's address and the CloudEvents types its send operations list. */
+    private readonly sent: ReadonlyMap<string, readonly string[]>,
   ) {}
 
   static async load(): Promise<IntegrationContract> {
@@ -84,7 +86,13 @@ export class IntegrationContract {
       });
     }
     const channels = new Map(document.channels().all().map((channel) => [channel.address() ?? '', channel.messages().all().map(typeOf)]));
-    return new IntegrationContract([...channels.keys()][0], messages, channels);
+    const sent = new Map<string, string[]>();
+    for (const operation of document.operations().all().filter((candidate) => candidate.action() === 'send')) {
+      for (const channel of operation.channels().all()) {
+        sent.set(channel.address() ?? '', [...(sent.get(channel.address() ?? '') ?? []), ...operation.messages().all().map(typeOf)]);
+      }
+    }
+    return new IntegrationContract([...channels.keys()][0], messages, channels, sent);
   }
 
   /** Every CloudEvents type the document describes. */
@@ -95,6 +103,11 @@ export class IntegrationContract {
   /** The CloudEvents types on the channel with this address (topic); none for an unknown one. */
   typesOn(address: string): string[] {
     return [...(this.channels.get(address) ?? [])];
+  }
+
+  /** The CloudEvents types the document's send operations say are sent to the channel with this address. */
+  typesSentTo(address: string): string[] {
+    return [...(this.sent.get(address) ?? [])];
   }
 
   /** Checks the document's own examples against its schemas. */
