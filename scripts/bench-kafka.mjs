@@ -42,8 +42,12 @@ const require = createRequire(join(root, 'package.json'));
 const pg = require('pg');
 const { Kafka, logLevel } = require('kafkajs');
 const { createEventStore } = require(join(root, 'dist/libs/event-store/src'));
-const publishing = require(join(root, 'dist/apps/projector/src/publishing'));
-const { IntegrationEventPublisher, PublishingStatus, PRODUCER_SETTINGS, ACKS_ALL, toIntegrationEvent, toKafkaMessage } = publishing;
+const publishing = require(join(root, 'dist/apps/projector/src/kafka'));
+const { KafkaPublisher, PRODUCER_SETTINGS, ACKS_ALL, toIntegrationEvent, toKafkaMessage } = publishing;
+const { ProcessorHost } = require(join(root, 'dist/apps/projector/src/engine/processor-host'));
+const { DEFAULT_ENGINE_SETTINGS } = require(join(root, 'dist/apps/projector/src/engine/processor-engine'));
+const { DEFAULT_LAG_SAMPLING } = require(join(root, 'dist/apps/projector/src/engine/processor-lag'));
+const { openReadModels } = require(join(root, 'dist/libs/read-models/src'));
 const { Logger } = require('@nestjs/common');
 Logger.overrideLogger(['error']);
 
@@ -196,6 +200,8 @@ try {
     return messages;
   }
   console.log(`Seeded the backlog in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // The projector's tables (its checkpoints among them) exist before any round's clock starts.
+  await (await openReadModels({ databaseUrl: throughputUrl, poolSize: 1 })).destroy();
   let messages = await preparedMessages();
   const lastPosition = messages[messages.length - 1].headers.ce_flipsideposition;
   const publishedCount = messages.length;
@@ -223,18 +229,18 @@ try {
       databaseUrl: throughputUrl, checkpointName: `integration-events:${topic}`, batchSize: BATCH, maxBatchBytes: 900 * 1024,
       lingerMs: 10, standbyRetryMs: 1000, retryInitialMs: 250, retryMaxMs: 5000,
     };
-    const status = new PublishingStatus(topic);
-    const roundStore = createEventStore(selection);
-    const publisher = new IntegrationEventPublisher(settings, roundStore, status);
+    // The publisher under the projector's engine, alone, as the projector runs it.
+    const publisher = new KafkaPublisher(settings);
+    const host = new ProcessorHost({ config: selection, lagSampling: DEFAULT_LAG_SAMPLING, engine: DEFAULT_ENGINE_SETTINGS }, [() => publisher]);
+    const status = { snapshot: () => publisher.status.snapshot(host.engines[0].status.snapshot()) };
     const started = performance.now();
-    publisher.start();
+    await host.start();
     while (status.snapshot().checkpoint !== lastPosition) {
       if (status.snapshot().lastError && status.snapshot().state === 'retrying') throw new Error(status.snapshot().lastError.message);
       await sleep(5);
     }
     const ms = performance.now() - started;
-    await publisher.stop();
-    await roundStore.close();
+    await host.close();
     if (status.snapshot().publishedEvents !== publishedCount) throw new Error(`published ${status.snapshot().publishedEvents} of ${publishedCount}`);
     return ms;
   }

@@ -6,8 +6,8 @@ import { ChainedEvent, GENESIS_HASH, Seal, linkHash, loadSealKey, sealData, seal
 import { EventToAppend, RecordedEvent } from '@flipside/event-store';
 import { DoubleLog, LoggedEvent } from '@flipside/event-store/testing/eventstoredb-double/double-log';
 import { DataSource } from 'typeorm';
-import { allProjections } from '../../projector/src/projections/all-projections';
-import { rebuildProjection } from '../../projector/src/rebuild/rebuild-projection';
+import { allProjections } from '@flipside/read-models';
+import { rebuildReadModel } from '../../projector/src/read-models/rebuild-read-model';
 import { createApp } from '../src/app.factory';
 import { READ_MODELS } from '../src/read-your-writes/read-models.provider';
 import { ApiHarness, examples, runningPair, startApi, testEventStore } from './support/api-harness';
@@ -505,7 +505,7 @@ describe('Tamper evidence', () => {
       if (!api || !tamper || tampered.length === 0) return;
       const dataSource = api.app.get<DataSource>(READ_MODELS);
       for (const projection of allProjections()) {
-        await rebuildProjection(projection, { store: api.store, dataSource, databaseUrl: api.config.databaseUrl });
+        await rebuildReadModel(projection, { store: api.store, dataSource, databaseUrl: api.config.databaseUrl });
       }
       for (const { programId, failure } of tampered) {
         await api.http().get(`/v1/programs/${programId}`).set(auth).expect(200);

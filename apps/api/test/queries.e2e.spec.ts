@@ -1,6 +1,6 @@
 import { Position, comparePositions, parsePosition } from '@flipside/event-store';
-import { allProjections } from '../../projector/src/projections/all-projections';
-import { rebuildProjection } from '../../projector/src/rebuild/rebuild-projection';
+import { allProjections } from '@flipside/read-models';
+import { rebuildReadModel } from '../../projector/src/read-models/rebuild-read-model';
 import { startProjector } from '../../projector/test/support/projector-in-process';
 import { READ_MODELS } from '../src/read-your-writes/read-models.provider';
 import { ApiHarness, examples, runningPair, startApi } from './support/api-harness';
@@ -160,7 +160,7 @@ describe('Queries through the API, on read models kept by a running projector', 
       }
     })();
     for (const projection of allProjections()) {
-      await rebuildProjection(projection, { store: api.store, dataSource, databaseUrl: api.config.databaseUrl });
+      await rebuildReadModel(projection, { store: api.store, dataSource, databaseUrl: api.config.databaseUrl });
     }
     stop = true;
     await reader;

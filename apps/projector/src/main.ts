@@ -3,12 +3,12 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigurationError } from '@flipside/config';
 import { ProjectorModule } from './projector.module';
-import { runRebuildCli } from './rebuild/rebuild-cli';
+import { runRebuildCli } from './read-models/rebuild-cli';
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'rebuild') return process.exit(await runRebuildCli(process.argv.slice(3)));
   // No HTTP port yet: an application context runs the modules and calls their shutdown hooks on SIGTERM/SIGINT.
-  const app = await NestFactory.createApplicationContext(ProjectorModule);
+  const app = await NestFactory.createApplicationContext(ProjectorModule.forRoot());
   app.enableShutdownHooks();
   new Logger('Projector').log(`Projector running (pid ${process.pid})`);
 }

@@ -13,7 +13,7 @@ import {
   TestStore,
   testSettings,
 } from './support/publishing-harness';
-import { PublishingStatusSnapshot } from '../src/publishing/publishing-status';
+import { PublishingStatusSnapshot } from '../src/kafka/publishing-status';
 
 jest.setTimeout(300_000);
 

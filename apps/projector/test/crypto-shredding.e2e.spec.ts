@@ -3,11 +3,10 @@ import { Pool } from 'pg';
 import { sealWith } from '@flipside/audit';
 import { EventStore, serializePosition } from '@flipside/event-store';
 import { generateMasterKeyText, isEncrypted, KeyVault, MasterKeys, parseMasterKey, PersonalDataCipher } from '@flipside/personal-data';
-import { openReadModels } from '@flipside/read-models';
+import { allProjections, openReadModels } from '@flipside/read-models';
 import { DataSource } from 'typeorm';
 import { everyTableAsText } from '@flipside/testing';
-import { allProjections } from '../src/projections/all-projections';
-import { rebuildProjection } from '../src/rebuild/rebuild-projection';
+import { rebuildReadModel } from '../src/read-models/rebuild-read-model';
 import { EncryptedProgram } from './support/encrypted-program';
 import { IntegrationContract } from './support/integration-contract';
 import { requireKafka, testKafka, TopicReader, uniqueTopic } from './support/kafka-topic';
@@ -82,7 +81,7 @@ describe('Crypto-shredding on the read side of the projector: stored form in, no
       expect(await figures()).toEqual(figuresBefore);
 
       for (const projection of allProjections()) {
-        await rebuildProjection(projection, { store, dataSource, databaseUrl: database.databaseUrl });
+        await rebuildReadModel(projection, { store, dataSource, databaseUrl: database.databaseUrl });
       }
       expect(await figures()).toEqual(figuresBefore);
 

@@ -3,9 +3,9 @@ import { EventStoreDbDouble } from '@flipside/event-store/testing/eventstoredb-d
 import { openReadModels } from '@flipside/read-models';
 import { createTestDatabase, requirePostgres, TestDatabase } from '@flipside/testing';
 import { DataSource } from 'typeorm';
-import { EventStoreReach } from '../src/projections/event-store-reach';
-import { ProjectionLag } from '../src/projections/projection-lag';
-import { ProjectionStatus } from '../src/projections/projection-status';
+import { EventStoreReach } from '../src/engine/event-store-reach';
+import { ProcessorLag } from '../src/engine/processor-lag';
+import { ProcessorStatus } from '../src/engine/processor-status';
 import { programScript } from './support/program-script';
 import { eventually, startProjector } from './support/projector-in-process';
 import { appendEvents } from './support/seed-events';
@@ -79,7 +79,7 @@ describe('The projector while EventStoreDB cannot be reached', () => {
   it('a standby instance, which samples no lag, still finds out that the store is gone and back', async () => {
     if (!database) return;
     const reach = new EventStoreReach();
-    const lag = new ProjectionLag(store, [new ProjectionStatus('dashboard', 1)], { everyMs: 1000, countCap: 10 }, reach);
+    const lag = new ProcessorLag(store, [new ProcessorStatus('dashboard', 1)], { everyMs: 1000, countCap: 10 }, reach);
     await lag.sample();
     expect(reach.reachable).toBe(true);
     await double.stop();

@@ -1,7 +1,7 @@
 import { EventReader, EventStore, ReadAllOptions, RecordedEvent, serializePosition } from '@flipside/event-store';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ProjectionLag } from '../src/projections/projection-lag';
-import { ProjectionStatus } from '../src/projections/projection-status';
+import { ProcessorLag } from '../src/engine/processor-lag';
+import { ProcessorStatus } from '../src/engine/processor-status';
 import { eventually } from './support/projector-in-process';
 import { programScript } from './support/program-script';
 import { appendEvents } from './support/seed-events';
@@ -30,8 +30,8 @@ class ObservedReader implements Pick<EventReader, 'readAll'> {
   }
 }
 
-const holding = (name: string, checkpoint: string | null): ProjectionStatus => {
-  const status = new ProjectionStatus(name, 1);
+const holding = (name: string, checkpoint: string | null): ProcessorStatus => {
+  const status = new ProcessorStatus(name, 1);
   status.leaseHeld = true;
   status.checkpoint = checkpoint;
   return status;
@@ -55,11 +55,11 @@ describe('Projection lag, sampled from the event store', () => {
     const fromSecond = holding('behind', serializePosition(events[1].position));
     const fromStart = holding('from-start', null);
     const caughtUp = holding('caught-up', serializePosition(events[4].position));
-    const standby = new ProjectionStatus('standby', 1);
+    const standby = new ProcessorStatus('standby', 1);
     standby.lagEvents = 7;
 
     const before = Date.now();
-    await new ProjectionLag(database.store, [fromSecond, fromStart, caughtUp, standby], { everyMs: 1000, countCap: 4 }).sample();
+    await new ProcessorLag(database.store, [fromSecond, fromStart, caughtUp, standby], { everyMs: 1000, countCap: 4 }).sample();
     const after = Date.now();
 
     expect([fromSecond.lagEvents, fromStart.lagEvents, caughtUp.lagEvents, standby.lagEvents]).toEqual([3, 4, 0, 7]);
@@ -74,7 +74,7 @@ describe('Projection lag, sampled from the event store', () => {
     if (!database) return;
     const reader = new ObservedReader(database.store, 40);
     const statuses = [holding('a', null), holding('b', null)];
-    const lag = new ProjectionLag(reader, statuses, { everyMs: 1, countCap: 10 });
+    const lag = new ProcessorLag(reader, statuses, { everyMs: 1, countCap: 10 });
     lag.start();
     try {
       await eventually(async () => reader.reads, (reads) => reads >= 8, 10_000);
@@ -88,7 +88,7 @@ describe('Projection lag, sampled from the event store', () => {
   it('stop waits for the sample in flight, and no sample starts after it', async () => {
     if (!database) return;
     const reader = new ObservedReader(database.store, 100);
-    const lag = new ProjectionLag(reader, [holding('a', null)], { everyMs: 1, countCap: 10 });
+    const lag = new ProcessorLag(reader, [holding('a', null)], { everyMs: 1, countCap: 10 });
     lag.start();
     await eventually(async () => reader.active, (active) => active === 1, 5_000);
     await lag.stop();

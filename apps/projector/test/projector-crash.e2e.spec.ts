@@ -1,10 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EventStore, EventStoreSelection, serializePosition } from '@flipside/event-store';
-import { openReadModels, PROJECTION_TABLES } from '@flipside/read-models';
+import { allProjections, openReadModels, PROJECTION_TABLES } from '@flipside/read-models';
 import { DataSource } from 'typeorm';
-import { allProjections } from '../src/projections/all-projections';
-import { rebuildProjection } from '../src/rebuild/rebuild-projection';
+import { rebuildReadModel } from '../src/read-models/rebuild-read-model';
 import { eventually, startProjector } from './support/projector-in-process';
 import { startTestStore, TestStore } from './support/publishing-harness';
 import { programStreams, seedProgram } from './support/seed-events';
@@ -77,7 +76,7 @@ describe('Crash safety and rebuilds', () => {
     const resumed = await snapshot(dataSource);
 
     for (const projection of allProjections()) {
-      await rebuildProjection(projection, { store, dataSource, databaseUrl: database.databaseUrl });
+      await rebuildReadModel(projection, { store, dataSource, databaseUrl: database.databaseUrl });
     }
     const rebuilt = await snapshot(dataSource);
     expect(rebuilt.sessions.length).toBeGreaterThan(1000);

@@ -1,3 +1,7 @@
+import { DashboardProjection } from './dashboard/dashboard.projection';
+import { ProgramKpisProjection } from './program-kpis/program-kpis.projection';
+import type { ReadModelProjection } from './read-model-projection';
+
 /**
  * The projections and the tables each one owns: the projector builds them, the rebuild swaps them, and the
  * API reads a projection's checkpoint to say how far the data it served reaches.
@@ -18,3 +22,8 @@ export function isProjectionName(value: string): value is ProjectionName {
 
 /** The checkpoint row of a rebuild in progress. */
 export const rebuildCheckpointName = (name: string) => `${name}:rebuild`;
+
+/** Every read model's projection, in the order the projector starts them. */
+export function allProjections(): ReadModelProjection[] {
+  return [new DashboardProjection(), new ProgramKpisProjection()];
+}

@@ -1,16 +1,16 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { FeedbackRow } from './entities/feedback.entity';
-import { ObjectiveRow } from './entities/objective.entity';
-import { PairRow } from './entities/pair.entity';
-import { ParticipantRow } from './entities/participant.entity';
-import { ProgramOverviewRow } from './entities/program-overview.entity';
-import { PairSpanRow, ProgramWeekRow } from './entities/program-week.entity';
-import { ProjectionCheckpointRow } from './entities/projection-checkpoint.entity';
-import { SessionRow } from './entities/session.entity';
+import { FeedbackRow } from './dashboard/entities/feedback.entity';
+import { ObjectiveRow } from './dashboard/entities/objective.entity';
+import { PairRow } from './dashboard/entities/pair.entity';
+import { ParticipantRow } from './dashboard/entities/participant.entity';
+import { ProgramOverviewRow } from './dashboard/entities/program-overview.entity';
+import { PairSpanRow, ProgramWeekRow } from './program-kpis/entities/program-week.entity';
+import { SessionRow } from './dashboard/entities/session.entity';
 import { DashboardReadModels1763800000000 } from './migrations/1763800000000-dashboard-read-models';
 import { AuditAnchors1765000000000 } from './migrations/1765000000000-audit-anchors';
 import { PersonalDataStoredForm1766000000000 } from './migrations/1766000000000-personal-data-stored-form';
+import { OneCheckpointStore1767000000000 } from './migrations/1767000000000-one-checkpoint-store';
 
 /** Where live read-model tables live; rebuilds fill READ_MODELS_REBUILD_SCHEMA and then move their tables here. */
 export const READ_MODELS_SCHEMA = 'read_models';
@@ -25,10 +25,14 @@ export const READ_MODEL_ENTITIES = [
   FeedbackRow,
   ProgramWeekRow,
   PairSpanRow,
-  ProjectionCheckpointRow,
 ];
 
-export const READ_MODEL_MIGRATIONS = [DashboardReadModels1763800000000, AuditAnchors1765000000000, PersonalDataStoredForm1766000000000];
+export const READ_MODEL_MIGRATIONS = [
+  DashboardReadModels1763800000000,
+  AuditAnchors1765000000000,
+  PersonalDataStoredForm1766000000000,
+  OneCheckpointStore1767000000000,
+];
 
 export interface ReadModelsConnection {
   readonly databaseUrl: string;

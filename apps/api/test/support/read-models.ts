@@ -1,10 +1,10 @@
 import { comparePositions } from '@flipside/event-store';
-import { READ_MODELS_SCHEMA } from '@flipside/read-models';
+import { allProjections } from '@flipside/read-models';
 import { DataSource } from 'typeorm';
-import { allProjections } from '../../../projector/src/projections/all-projections';
-import { projectionCheckpoints } from '../../../projector/src/projections/projection-checkpoints';
-import { ProjectionWriter } from '../../../projector/src/projections/projection-writer';
-import { readableEvents } from '../../../projector/src/subscribing/stored-event-gate';
+import { checkpointStore } from '../../../projector/src/engine/checkpoint-store';
+import { CheckpointedWriter } from '../../../projector/src/engine/checkpointed-writer';
+import { poolOf } from '../../../projector/src/engine/processor-engine';
+import { readableEvents } from '../../../projector/src/engine/stored-event-gate';
 import { READ_MODELS } from '../../src/read-your-writes/read-models.provider';
 import { ApiHarness } from './api-harness';
 
@@ -15,13 +15,16 @@ import { ApiHarness } from './api-harness';
 export async function catchUpReadModels(api: ApiHarness): Promise<void> {
   const dataSource = api.app.get<DataSource>(READ_MODELS);
   for (const projection of allProjections()) {
-    let at = (await dataSource.transaction((db) => projectionCheckpoints.ensure(db, projection.name, projection.version))).position;
-    const writer = new ProjectionWriter(projection, dataSource, { checkpointName: projection.name, searchPath: READ_MODELS_SCHEMA });
+    let at = (await checkpointStore.ensure(poolOf(dataSource), projection.name, projection.version)).position;
+    const writer = new CheckpointedWriter(dataSource, { name: projection.name, version: projection.version });
     for (;;) {
       const page = (await api.store.readAll({ from: at, maxCount: 1000 })).filter((event) => comparePositions(event.position, at) > 0);
       if (page.length === 0) break;
-      // Through the projector's one gate, as its subscription hands events over.
-      at = await writer.write(readableEvents(page), at);
+      // Through the projector's one gate, as its subscription hands events over; one transaction with the checkpoint.
+      const relevant = readableEvents(page).filter((event) => projection.eventTypes.has(event.type));
+      const last = page[page.length - 1].position;
+      await writer.commit(at, last, relevant.length > 0 ? (db) => projection.apply(relevant, db.manager) : undefined);
+      at = last;
     }
   }
 }

@@ -1,6 +1,6 @@
 import { headsDigest, StreamHead } from '@flipside/audit';
 import { comparePositions, parsePosition, Position, RecordedEvent, serializePosition } from '@flipside/event-store';
-import { Queryable } from '../checkpoints';
+import { Queryable } from '../engine/processor';
 
 /** A stream head and the log position of the event that made it. */
 export interface SeenHead extends StreamHead {

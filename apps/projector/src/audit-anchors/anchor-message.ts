@@ -1,4 +1,4 @@
-import { OutgoingMessage, POSITION_EXTENSION } from '../publishing/integration-events/kafka-message';
+import { OutgoingMessage, POSITION_EXTENSION } from '../kafka/integration-events/kafka-message';
 import { Anchor } from './anchor-ledger';
 
 export const AUDIT_ANCHORED_TYPE = 'dev.flipside.audit.anchored.v1';

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { KafkaDelivery } from '../publishing/kafka/kafka-delivery';
-import { sleep } from '../publishing/sleep';
+import { ProcessorSession } from '../engine/processor';
+import { pause } from '../engine/processor-engine';
+import { KafkaDelivery } from '../kafka/kafka-delivery';
 import { Anchor, anchorLedger } from './anchor-ledger';
 import { toAnchorMessage } from './anchor-message';
 import { AnchorStatus } from './anchor-status';
-import { Exclusive } from './exclusive';
 
 /** Anchors in one producer.send: a few, each well under the broker's record limit. */
 const ANCHORS_PER_SEND = 10;
@@ -15,19 +15,18 @@ export interface OutboxRetry {
 }
 
 /**
- * Relays audit.anchors to Kafka: the oldest unpublished anchors first, one send, then published_at once the
- * broker acknowledged them. A crash between the two sends them again (consumers de-duplicate on anchorId);
- * nothing is skipped, and no anchor is sent before an older one was acknowledged.
+ * Relays audit.anchors to Kafka while the processor's lease is held (its side loop): the oldest unpublished
+ * anchors first, one send, then published_at once the broker acknowledged them. A crash between the two sends
+ * them again (consumers de-duplicate on anchorId); nothing is skipped, and no anchor is sent before an older one
+ * was acknowledged. Woken when a batch that wrote an anchor commits.
  */
 export class AnchorOutbox {
   private readonly logger = new Logger('AuditAnchorOutbox');
   private woken = true;
-  private wakeUp?: () => void;
   private consecutiveFailures = 0;
 
   constructor(
     private readonly delivery: KafkaDelivery,
-    private readonly database: Exclusive,
     private readonly status: AnchorStatus,
     private readonly retry: OutboxRetry,
   ) {}
@@ -35,31 +34,24 @@ export class AnchorOutbox {
   /** A new anchor was committed. */
   wake(): void {
     this.woken = true;
-    this.wakeUp?.();
   }
 
-  /** Publishes until `held` aborts; throws when PostgreSQL fails (the processor starts over). */
-  async run(held: AbortSignal): Promise<void> {
-    const onAbort = () => this.wakeUp?.();
-    held.addEventListener('abort', onAbort, { once: true });
-    try {
-      while (!held.aborted) {
-        if (!this.woken) await new Promise<void>((resolve) => (this.wakeUp = resolve));
-        this.wakeUp = undefined;
-        this.woken = false;
-        for (;;) {
-          if (held.aborted) return;
-          const anchors = await this.database.run((db) => anchorLedger.unpublished(db, ANCHORS_PER_SEND));
-          if (anchors.length === 0) break;
-          if (!(await this.deliver(anchors, held))) return;
-          const at = new Date();
-          const ids = anchors.map((anchor) => anchor.anchorId);
-          await this.database.run((db) => anchorLedger.markPublished(db, ids, at));
-          this.status.published(ids, at);
-        }
+  /** Publishes until the session ends; throws when PostgreSQL fails (the session starts over). */
+  async run(session: ProcessorSession): Promise<void> {
+    this.woken = true;
+    while (!session.held.aborted) {
+      while (!this.woken) if ((await session.nextCommit()) === 'stopped') return;
+      this.woken = false;
+      for (;;) {
+        if (session.held.aborted) return;
+        const anchors = await anchorLedger.unpublished(session.db, ANCHORS_PER_SEND);
+        if (anchors.length === 0) break;
+        if (!(await this.deliver(anchors, session.held))) return;
+        const at = new Date();
+        const ids = anchors.map((anchor) => anchor.anchorId);
+        await anchorLedger.markPublished(session.db, ids, at);
+        this.status.published(ids, at);
       }
-    } finally {
-      held.removeEventListener('abort', onAbort);
     }
   }
 
@@ -73,7 +65,7 @@ export class AnchorOutbox {
         return true;
       } catch (error) {
         this.consecutiveFailures++;
-        this.status.failed(error, { brokerDown: true });
+        this.status.brokerFailed(error);
         const wait = Math.min(this.retry.retryInitialMs * 2 ** Math.min(this.consecutiveFailures - 1, 10), this.retry.retryMaxMs);
         // Once, then every dozen attempts: an outage should not flood the log.
         if (this.consecutiveFailures === 1 || this.consecutiveFailures % 12 === 0) {
@@ -83,7 +75,7 @@ export class AnchorOutbox {
           );
         }
         await this.delivery.reset();
-        await sleep(wait, held);
+        await pause(wait, held);
       }
     }
     return false;

@@ -1,6 +1,6 @@
 import { ConfigurationError, FlipsideConfig, loadConfig } from '@flipside/config';
 import { EventStoreSelection } from '@flipside/event-store';
-import { loadPublishingSettings, TOPIC_NAME } from '../publishing/publishing.settings';
+import { loadPublishingSettings, TOPIC_NAME } from '../kafka/publishing.settings';
 
 export const DEFAULT_ANCHOR_TOPIC = 'flipside.audit.anchors';
 export const ANCHOR_CHECKPOINT = 'audit-anchors';

@@ -1,7 +1,9 @@
+import { ProcessorState, ProcessorStatusSnapshot } from '../engine/processor-status';
 import { Anchor, AnchorRecord } from './anchor-ledger';
 
 /**
- * What the audit anchor processor is doing, for the projector's /health and /metrics (plain data, JSON-ready).
+ * What the audit anchor processor is doing, as /health's `auditAnchors` section shows it (the engine's figures in
+ * the words dashboards read before the engine, and the processor's own):
  *   standby    another instance holds the lease; this one takes over when it goes away
  *   anchoring  this instance follows the log, keeps the stream heads and writes anchors
  *   retrying   PostgreSQL or the event store failed; it starts over from its checkpoint shortly
@@ -31,18 +33,39 @@ export interface AnchorStatusSnapshot {
   readonly lastError: { readonly message: string; readonly at: string } | null;
 }
 
-/** Mutable status owned by the processor; readers take snapshots. */
+/** The processor's own figures, which the engine does not know; /health adds them to its entry. */
+export interface AnchorFigures {
+  readonly everySeconds: number;
+  readonly topic: string;
+  readonly publishing: boolean;
+  readonly connected: boolean;
+  readonly anchorsWritten: number;
+  readonly anchorsPublished: number;
+  readonly unpublishedAnchors: number;
+  readonly lastAnchor: AnchorRecord | null;
+  readonly lastBrokerError: { readonly message: string; readonly at: string } | null;
+}
+
+const ANCHOR_STATE: Record<ProcessorState, AnchorState> = {
+  starting: 'starting',
+  disabled: 'stopped',
+  standby: 'standby',
+  rebuilding: 'anchoring',
+  'catching-up': 'anchoring',
+  live: 'anchoring',
+  retrying: 'retrying',
+  halted: 'retrying',
+  stopped: 'stopped',
+};
+
+/** Mutable figures owned by the processor; readers take snapshots. */
 export class AnchorStatus {
-  private state: AnchorState = 'starting';
   private connected = false;
-  private leaseHeld = false;
-  private checkpoint: string | null = null;
-  private caughtUp = false;
   private anchorsWritten = 0;
   private anchorsPublished = 0;
   private unpublishedAnchors = 0;
   private lastAnchor: AnchorRecord | null = null;
-  private lastError: AnchorStatusSnapshot['lastError'] = null;
+  private lastBrokerError: AnchorFigures['lastBrokerError'] = null;
 
   constructor(
     readonly everySeconds: number,
@@ -50,51 +73,49 @@ export class AnchorStatus {
     readonly publishing: boolean,
   ) {}
 
-  snapshot(): AnchorStatusSnapshot {
+  figures(): AnchorFigures {
     return {
-      state: this.state,
       everySeconds: this.everySeconds,
       topic: this.topic,
       publishing: this.publishing,
       connected: this.connected,
-      leaseHeld: this.leaseHeld,
-      checkpoint: this.checkpoint,
-      caughtUp: this.caughtUp,
       anchorsWritten: this.anchorsWritten,
       anchorsPublished: this.anchorsPublished,
       unpublishedAnchors: this.unpublishedAnchors,
       lastAnchor: this.lastAnchor,
-      lastError: this.lastError,
+      lastBrokerError: this.lastBrokerError,
     };
   }
 
-  standingBy(): void {
-    this.state = 'standby';
-    this.leaseHeld = false;
+  /** The `auditAnchors` section of /health: the engine's figures for the processor, and its own. */
+  snapshot(engine: ProcessorStatusSnapshot): AnchorStatusSnapshot {
+    const broker = this.lastBrokerError;
+    const lastError = !broker || (engine.lastError && engine.lastError.at > broker.at) ? engine.lastError : broker;
+    return {
+      state: ANCHOR_STATE[engine.state],
+      everySeconds: this.everySeconds,
+      topic: this.topic,
+      publishing: this.publishing,
+      connected: this.connected,
+      leaseHeld: engine.leaseHeld,
+      checkpoint: engine.checkpoint,
+      caughtUp: engine.caughtUp,
+      anchorsWritten: this.anchorsWritten,
+      anchorsPublished: this.anchorsPublished,
+      unpublishedAnchors: this.unpublishedAnchors,
+      lastAnchor: this.lastAnchor,
+      lastError,
+    };
   }
 
-  leaseTaken(held: { checkpoint: string; lastAnchor: AnchorRecord | undefined; unpublished: number }): void {
-    this.state = 'anchoring';
-    this.leaseHeld = true;
-    this.caughtUp = false;
-    this.checkpoint = held.checkpoint;
-    this.lastAnchor = held.lastAnchor ?? null;
-    this.unpublishedAnchors = held.unpublished;
+  /** What is stored when a session starts. */
+  sessionStarted(stored: { lastAnchor: AnchorRecord | undefined; unpublished: number }): void {
+    this.lastAnchor = stored.lastAnchor ?? null;
+    this.unpublishedAnchors = stored.unpublished;
   }
 
-  leaseReleased(): void {
-    this.leaseHeld = false;
-  }
-
-  reachedLiveEvents(): void {
-    this.caughtUp = true;
-  }
-
-  /** A batch (and perhaps an anchor) committed with the checkpoint. */
-  advanced(checkpoint: string, anchor: Anchor | undefined): void {
-    this.state = 'anchoring';
-    this.checkpoint = checkpoint;
-    if (!anchor) return;
+  /** An anchor committed with its batch. */
+  anchored(anchor: Anchor): void {
     this.anchorsWritten++;
     this.unpublishedAnchors++;
     this.lastAnchor = { anchorId: anchor.anchorId, position: anchor.position, digest: anchor.digest, streams: anchor.streams, anchoredAt: anchor.anchoredAt, publishedAt: null };
@@ -107,14 +128,8 @@ export class AnchorStatus {
     if (this.lastAnchor && anchorIds.includes(this.lastAnchor.anchorId)) this.lastAnchor = { ...this.lastAnchor, publishedAt: at.toISOString() };
   }
 
-  failed(error: unknown, options: { brokerDown: boolean }): void {
-    if (options.brokerDown) this.connected = false;
-    else if (this.state !== 'stopped') this.state = 'retrying';
-    this.lastError = { message: error instanceof Error ? error.message : String(error), at: new Date().toISOString() };
-  }
-
-  stopped(): void {
-    this.state = 'stopped';
-    this.leaseHeld = false;
+  brokerFailed(error: unknown): void {
+    this.connected = false;
+    this.lastBrokerError = { message: error instanceof Error ? error.message : String(error), at: new Date().toISOString() };
   }
 }

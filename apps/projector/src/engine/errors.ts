@@ -59,3 +59,7 @@ export function isControlFlow(error: unknown): boolean {
 export function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+export function describePosition(position: Position): string {
+  return position.commit < 0n ? 'the beginning of the log' : `position ${serializePosition(position)}`;
+}

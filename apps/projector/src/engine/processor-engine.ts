@@ -4,11 +4,12 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { checkpointStore } from './checkpoint-store';
-import { CheckpointMoved, describe, isControlFlow, isTransientFailure, ProcessorVersionChanged, UnappliableEvent } from './errors';
-import { Batch, BatchTransaction, BatchWork, CommittedBatch, Processor, ProcessorSession, Queryable } from './processor';
-import { ProcessorLease } from '../checkpoints/processor-lease';
+import { CheckpointedWriter, named } from './checkpointed-writer';
+import { CheckpointMoved, describe, describePosition, isControlFlow, isTransientFailure, ProcessorVersionChanged, UnappliableEvent } from './errors';
+import { Batch, BatchWork, CommittedBatch, Processor, ProcessorSession, Queryable } from './processor';
+import { ProcessorLease } from './processor-lease';
 import { ProcessorStatus } from './processor-status';
-import { SubscriptionBatches } from '../subscribing/subscription-batches';
+import { SubscriptionBatches } from './subscription-batches';
 
 export interface EngineSettings {
   /** How often a standby instance tries to take a processor over. */
@@ -56,6 +57,7 @@ export class ProcessorEngine<Item = undefined> {
   readonly status: ProcessorStatus;
   private readonly logger: Logger;
   private readonly version: number | null;
+  private readonly writer: CheckpointedWriter;
 
   constructor(
     readonly processor: Processor<Item>,
@@ -66,6 +68,7 @@ export class ProcessorEngine<Item = undefined> {
     this.version = processor.version ?? null;
     this.status = status ?? new ProcessorStatus(processor.name, this.version);
     this.logger = new Logger(`Processor ${processor.name}`);
+    this.writer = new CheckpointedWriter(deps.dataSource, { name: processor.name, version: this.version });
   }
 
   /** Runs until `stop` aborts. */
@@ -75,7 +78,7 @@ export class ProcessorEngine<Item = undefined> {
       const lease = await new ProcessorLease({
         connectionString: this.deps.databaseUrl,
         name: this.processor.leaseName ?? `flipside.processor:${this.processor.name}`,
-        retryMs: this.settings.leaseRetryMs,
+        retryMs: this.processor.leaseRetryMs ?? this.settings.leaseRetryMs,
       }).acquire(stop, () => {
         this.status.state = 'standby';
       });
@@ -113,27 +116,28 @@ export class ProcessorEngine<Item = undefined> {
     }
   }
 
-  /** One session: set up, rebuild if needed, then batches (and the side loop) until something ends it. */
+  /** One session: rebuild if needed, set up, then batches (and the side loop) until something ends it. */
   private async session(stop: AbortSignal, lost: AbortSignal): Promise<Outcome> {
     const ended = new AbortController();
     const held = AbortSignal.any([stop, lost, ended.signal]);
-    const session = new EngineSession(held, poolOf(this.deps.dataSource), this.status);
     const { processor } = this;
-    await processor.setUp?.(session.db, session);
-    const stored = await checkpointStore.ensure(session.db, processor.name, this.version);
+    const pool = poolOf(this.deps.dataSource);
+    const stored = await checkpointStore.ensure(pool, processor.name, this.version);
+    const session = new EngineSession(held, pool, stored.position, this.status);
     if (stored.version !== this.version) {
       if (processor.rebuild) {
         this.logger.log(`Stored version ${stored.version}, running version ${this.version}: rebuilding`);
         this.status.state = 'rebuilding';
         await processor.rebuild(stored.version, session);
       } else {
-        await checkpointStore.set(session.db, processor.name, this.version, stored.position);
+        await checkpointStore.set(pool, processor.name, this.version, stored.position);
       }
       return held.aborted ? 'stopped' : 'resubscribe';
     }
+    await processor.setUp?.(pool, session);
     this.status.checkpoint = serializePosition(stored.position);
     this.status.caughtUp = false;
-    if (this.status.state !== 'retrying') this.status.state = 'catching-up';
+    this.status.state = 'catching-up';
     this.logger.log(`Following the log from ${describePosition(stored.position)}`);
     // The side loop failing ends the session too: everything starts over from what is stored.
     const side = processor.whileLeaseHeld?.(session).then(
@@ -176,7 +180,10 @@ export class ProcessorEngine<Item = undefined> {
     let committing: Promise<void> = Promise.resolve();
     try {
       for (;;) {
-        const next = await firstOf(reading, processor.dueInMs?.() ?? Infinity);
+        // A processor with time-driven work decides when it is due from what the last batch committed.
+        if (processor.dueInMs) await committing;
+        // A commit that fails while no batch comes is noticed at once, not with the next batch.
+        const next = await Promise.race([firstOf(reading, processor.dueInMs?.() ?? Infinity), failureOf(committing)]);
         if (session.held.aborted) break;
         let batch: Batch<Item>;
         if (next === DUE) {
@@ -233,7 +240,7 @@ export class ProcessorEngine<Item = undefined> {
   private async commit(batch: Batch<Item>, applied: number, work: BatchWork | void, session: EngineSession): Promise<void> {
     const started = performance.now();
     try {
-      await this.transaction(batch.after, batch.last, work);
+      await this.writer.commit(batch.after, batch.last, work);
     } catch (error) {
       throw new FailedBatch(batch, error);
     }
@@ -255,44 +262,28 @@ export class ProcessorEngine<Item = undefined> {
     if (isControlFlow(error) || error instanceof UnappliableEvent) return error;
     const part = this.partOf(batch);
     if (part.events.length === 0) return error;
-    if (part.events.length === 1) return new UnappliableEvent(part.events[0], describe(error));
+    if (part.events.length === 1) return named(error, part.events[0]);
     // Memory the failed batch changed is loaded again from what is stored.
     await this.processor.setUp?.(session.db, session);
-    let at = batch.after;
-    for (const [index, event] of batch.events.entries()) {
-      const single = this.partOf({ events: [event], items: batch.items.length > 0 ? [batch.items[index]] : [], after: at, last: event.position });
-      try {
-        const work = single.events.length > 0 ? await this.processor.handle(single, session) : undefined;
-        await this.commit(single, single.events.length, work, session);
-      } catch (failure) {
-        const cause = failure instanceof FailedBatch ? failure.cause : failure;
-        if (isControlFlow(cause) || cause instanceof UnappliableEvent) return cause;
-        return new UnappliableEvent(event, describe(cause));
-      }
-      at = event.position;
+    try {
+      await this.writer.oneByOne(
+        batch.events,
+        batch.after,
+        async (event, index) => {
+          const single = this.partOf({ events: [event], items: batch.items.length > 0 ? [batch.items[index]] : [], after: batch.after, last: event.position });
+          return single.events.length > 0 ? this.processor.handle(single, session) : undefined;
+        },
+        (event, seconds) => {
+          const applied = this.partOf({ events: [event], items: [], after: batch.after, last: event.position }).events.length;
+          this.status.batchCommitted({ applied, ignored: 1 - applied, seconds, checkpoint: serializePosition(event.position), lastRecordedAt: event.recordedAt });
+          session.committed({ events: 1, checkpoint: event.position });
+        },
+      );
+    } catch (failure) {
+      return failure;
     }
     // Each event went through alone: start over from the checkpoint the batch reached.
     return new StartOver();
-  }
-
-  /** One transaction: the checkpoint's compare-and-set (which locks its row), the processor's work, commit. */
-  private async transaction(after: Position, last: Position, work: BatchWork | void): Promise<void> {
-    const runner = this.deps.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as Queryable;
-    await runner.startTransaction();
-    try {
-      await checkpointStore.compareAndSet(client, this.processor.name, after, last, this.version);
-      if (work) {
-        const db: BatchTransaction = { query: (text, values) => client.query(text, values), manager: runner.manager };
-        await work(db);
-      }
-      await runner.commitTransaction();
-    } catch (error) {
-      await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    } finally {
-      await runner.release();
-    }
   }
 
   private outcomeOf(error: unknown): Outcome {
@@ -349,6 +340,7 @@ class EngineSession implements ProcessorSession {
   constructor(
     readonly held: AbortSignal,
     readonly db: Queryable,
+    readonly from: Position,
     private readonly status: ProcessorStatus,
   ) {
     held.addEventListener('abort', () => this.wakeUp?.('stopped'), { once: true });
@@ -422,6 +414,11 @@ async function firstOf<T>(reading: Promise<T>, ms: number): Promise<T | typeof D
   }
 }
 
+/** Never resolves; rejects when `work` does. */
+function failureOf(work: Promise<void>): Promise<never> {
+  return work.then(() => new Promise<never>(() => undefined));
+}
+
 function untilAborted(signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 }
@@ -431,7 +428,4 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return delay(ms, undefined, { signal }).catch(() => undefined);
 }
 
-function describePosition(position: Position): string {
-  return position.commit < 0n ? 'the beginning of the log' : `position ${serializePosition(position)}`;
-}
 

@@ -58,6 +58,8 @@ export interface CommittedBatch {
 export interface ProcessorSession {
   /** Aborted when the session ends: stop sending, stop waiting, return. */
   readonly held: AbortSignal;
+  /** The stored checkpoint the session started from. */
+  readonly from: Position;
   /** The projector's pool, outside any batch transaction (the side loop's reads and writes). */
   readonly db: Queryable;
   /** The subscription has delivered everything that was stored when the session started (it follows live). */
@@ -92,9 +94,10 @@ export interface ProcessorSession {
  *     `version`, when set, is stored with the checkpoint: a different stored version calls `rebuild` (read
  *     models rebuild their tables; without `rebuild` the new version is stored and the processor goes on), and
  *     a batch that finds another version stored stops this instance (superseded by a newer one).
- *  2. `setUp(db)`: at the start of each session, i.e. once per lease and again whenever the engine starts over
- *     from the stored checkpoint. Creates its own tables in its own schema, idempotently, and loads what it
- *     keeps in memory (memory changed by a batch that did not commit is thrown away this way).
+ *  2. `setUp(db)`: at the start of each session (once the checkpoint is read: `session.from`), i.e. once per
+ *     lease and again whenever the engine starts over from the stored checkpoint. Creates its own tables in its
+ *     own schema, idempotently, and loads what it keeps in memory (memory changed by a batch that did not commit
+ *     is thrown away this way; setUp is also called again before a failed batch is re-run event by event).
  *  3. `handle(batch)`: every batch, in log order. It may work outside the transaction first (send to Kafka; if
  *     `held` aborts it may return early) and answers the work to run in the batch's transaction (`BatchWork`,
  *     given a `Queryable` db), e.g. timers armed from the events, so they commit atomically with the checkpoint.
@@ -115,6 +118,8 @@ export interface Processor<Item = undefined> {
   readonly name: string;
   /** The advisory lock's name, when an older one must be kept (a deployed predecessor); default `flipside.processor:<name>`. */
   readonly leaseName?: string;
+  /** How often a standby instance tries to take it over (default: the engine's). */
+  readonly leaseRetryMs?: number;
   readonly version?: number;
   /** The event types it handles; other events only move its checkpoint (counted as ignored). Unset: every event. */
   readonly eventTypes?: ReadonlySet<string>;
@@ -134,4 +139,6 @@ export interface Processor<Item = undefined> {
   whileLeaseHeld?(session: ProcessorSession): Promise<void>;
   health?(engine: ProcessorStatusSnapshot): Record<string, unknown>;
   metrics?(engine: ProcessorStatusSnapshot): readonly string[];
+  /** Once, when the process stops (after its last session): close what it holds open (a Kafka producer). */
+  close?(): Promise<void>;
 }

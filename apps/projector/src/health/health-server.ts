@@ -1,20 +1,18 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { PublishingStatus, PublishingStatusSnapshot } from '../publishing/publishing-status';
-import { AnchorStatus, AnchorStatusSnapshot } from '../audit-anchors/anchor-status';
-import { EventStoreReach } from '../projections/event-store-reach';
-import { EVENT_STORE_REACH, PROJECTION_STATUSES, PROJECTOR_SETTINGS, ProjectorSettings } from '../projections/projector-settings';
-import { ProjectionStatus } from '../projections/projection-status';
+import { ProcessorHost } from '../engine/processor-host';
+import { PROJECTOR_SETTINGS } from '../projector.tokens';
+import { ProjectorSettings } from '../projector-settings';
 import { metricsText } from './metrics-text';
 import { OperatorAccess } from './operator-access';
 
 /**
  * The projector's small HTTP port:
  *   GET /health/live  200 while the process runs
- *   GET /health       200 when the event store answers and every projection is live within the lag bound (or
- *                     standing by), else 503; its details include the Kafka publisher and the audit anchors
+ *   GET /health       200 when the event store answers and every read model is live within the lag bound (or
+ *                     standing by), else 503; its details list every processor (engine figures and its own),
+ *                     and keep the sections dashboards read before: projections, publishing, auditAnchors
  *   GET /metrics      Prometheus text format
  * With METRICS_TOKEN set (see OperatorAccess), /metrics and the details of /health need the token: without an
  * Authorization header /health answers only its status, with a wrong one 401.
@@ -23,15 +21,11 @@ import { OperatorAccess } from './operator-access';
 export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Health');
   private server?: Server;
-  private publishing?: PublishingStatus | null;
-  private anchors?: AnchorStatus | null;
   private readonly access: OperatorAccess;
 
   constructor(
-    @Inject(PROJECTION_STATUSES) private readonly statuses: ProjectionStatus[],
+    private readonly host: ProcessorHost,
     @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
-    @Inject(EVENT_STORE_REACH) private readonly reach: EventStoreReach,
-    private readonly modules: ModuleRef,
   ) {
     this.access = new OperatorAccess(settings.metricsToken);
   }
@@ -57,40 +51,26 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
-  /** The Kafka publisher's status when the publishing module runs in this process. */
-  private publishingStatus(): PublishingStatusSnapshot | undefined {
-    if (this.publishing === undefined) {
-      try {
-        this.publishing = this.modules.get(PublishingStatus, { strict: false });
-      } catch {
-        this.publishing = null;
-      }
-    }
-    return this.publishing?.snapshot();
-  }
-
-  /** The audit anchor processor's status when the audit-anchors module runs in this process. */
-  private anchorStatus(): AnchorStatusSnapshot | undefined {
-    if (this.anchors === undefined) {
-      try {
-        this.anchors = this.modules.get(AnchorStatus, { strict: false });
-      } catch {
-        this.anchors = null;
-      }
-    }
-    return this.anchors?.snapshot();
-  }
-
   health() {
-    const projections = this.statuses.map((status) => status.snapshot());
-    const ready = this.reach.reachable && this.statuses.every((status) => status.ready(this.settings.readyMaxLagSeconds));
+    const engines = this.host.engines;
+    const readModels = engines.filter((engine) => engine.processor.readModel);
+    const ready =
+      this.host.isRunning && this.host.reach.reachable && readModels.every((engine) => engine.status.ready(this.settings.readyMaxLagSeconds));
+    // Sections from before the processors had one list; null when the processor does not run in this process.
+    const sections: Record<string, unknown> = { publishing: null, auditAnchors: null };
+    const processors = engines.map((engine) => {
+      const snapshot = engine.status.snapshot();
+      const section = engine.processor.healthSection;
+      if (section) sections[section.key] = section.body(snapshot);
+      return { ...snapshot, ...engine.processor.health?.(snapshot) };
+    });
     return {
       status: ready ? 'ready' : 'unready',
       maxLagSeconds: this.settings.readyMaxLagSeconds,
-      eventStore: this.reach.snapshot(),
-      projections,
-      publishing: this.publishingStatus() ?? null,
-      auditAnchors: this.anchorStatus() ?? null,
+      eventStore: this.host.reach.snapshot(),
+      processors,
+      projections: readModels.map((engine) => engine.status.snapshot()),
+      ...sections,
     };
   }
 
@@ -107,7 +87,7 @@ export class HealthServer implements OnApplicationBootstrap, OnApplicationShutdo
       const body = caller === 'operator' ? health : { status: health.status };
       return this.send(response, health.status === 'ready' ? 200 : 503, 'application/json', JSON.stringify(body));
     }
-    this.send(response, 200, 'text/plain; version=0.0.4', metricsText(this.statuses, this.reach, this.publishingStatus(), this.anchorStatus()));
+    this.send(response, 200, 'text/plain; version=0.0.4', metricsText(this.host.engines, this.host.reach));
   }
 
   private refuse(response: ServerResponse): void {

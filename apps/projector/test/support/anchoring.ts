@@ -4,13 +4,13 @@ import { Client } from 'pg';
 import { StreamHead } from '@flipside/audit';
 import { parsePosition, Position, RecordedEvent } from '@flipside/event-store';
 import { AnchorSettings, ANCHOR_CHECKPOINT } from '../../src/audit-anchors/anchor-settings';
-import { AnchorStatus, AnchorStatusSnapshot } from '../../src/audit-anchors/anchor-status';
-import { AuditAnchorsModule } from '../../src/audit-anchors/audit-anchors.module';
+import { AnchorStatusSnapshot } from '../../src/audit-anchors/anchor-status';
+import { AuditAnchors, auditAnchors } from '../../src/audit-anchors/audit-anchors.processor';
+import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/processor-engine';
+import { DEFAULT_LAG_SAMPLING } from '../../src/engine/processor-lag';
+import { ProcessorHost } from '../../src/engine/processor-host';
 import { HealthServer } from '../../src/health/health-server';
-import { EventStoreReach } from '../../src/projections/event-store-reach';
-import { DEFAULT_LAG_SAMPLING } from '../../src/projections/projection-lag';
-import { DEFAULT_RUNNER_SETTINGS } from '../../src/projections/projection-runner';
-import { EVENT_STORE_REACH, PROJECTION_STATUSES, PROJECTOR_SETTINGS, ProjectorSettings } from '../../src/projections/projector-settings';
+import { ProjectorModule } from '../../src/projector.module';
 import { changedHeads, digestAsOf, headsAsOf } from './chained-events';
 import { ConsumedRecord } from './kafka-topic';
 import { TestStore } from './publishing-harness';
@@ -43,35 +43,28 @@ export interface RunningAnchors {
   close(): Promise<void>;
 }
 
-/** The audit-anchors module as the projector runs it, beside the projector's health port (no projections). */
+/** The audit anchor processor as the projector runs it (under the engine), alone, beside the projector's health port. */
 export async function startAnchoring(settings: AnchorSettings): Promise<RunningAnchors> {
-  const health: ProjectorSettings = {
-    config: { databaseUrl: settings.databaseUrl, eventStore: settings.eventStore.eventStore, eventStoreUrl: settings.eventStore.eventStoreUrl },
-    healthPort: 0,
-    readyMaxLagSeconds: 30,
-    lagSampling: DEFAULT_LAG_SAMPLING,
-    runner: DEFAULT_RUNNER_SETTINGS,
-  };
-  class AnchorsUnderTest {}
   const app = await NestFactory.createApplicationContext(
-    {
-      module: AnchorsUnderTest,
-      imports: [AuditAnchorsModule.forRoot(settings)],
-      providers: [
-        { provide: PROJECTOR_SETTINGS, useValue: health },
-        { provide: PROJECTION_STATUSES, useValue: [] },
-        { provide: EVENT_STORE_REACH, useValue: new EventStoreReach() },
-        HealthServer,
-      ],
-    },
+    ProjectorModule.forRoot({
+      settings: {
+        config: { databaseUrl: settings.databaseUrl, eventStore: settings.eventStore.eventStore, eventStoreUrl: settings.eventStore.eventStoreUrl },
+        healthPort: 0,
+        readyMaxLagSeconds: 30,
+        lagSampling: DEFAULT_LAG_SAMPLING,
+        engine: DEFAULT_ENGINE_SETTINGS,
+      },
+      processors: [auditAnchors(settings)],
+    }),
     { logger: false },
   );
   await app.init();
   const port = app.get(HealthServer).port();
-  const status = app.get(AnchorStatus);
+  const engine = app.get(ProcessorHost).engines.find((candidate) => candidate.processor instanceof AuditAnchors)!;
+  const anchors = engine.processor as unknown as AuditAnchors;
   return {
     app,
-    status: () => status.snapshot(),
+    status: () => anchors.status.snapshot(engine.status.snapshot()),
     async health() {
       const response = await fetch(`http://127.0.0.1:${port}/health`);
       return { status: response.status, body: await response.json() };

@@ -1,13 +1,14 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventStoreSelection } from '@flipside/event-store';
+import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/processor-engine';
 import { HealthServer } from '../../src/health/health-server';
-import { ProjectionsModule } from '../../src/projections/projections.module';
-import { DEFAULT_RUNNER_SETTINGS } from '../../src/projections/projection-runner';
+import { ProjectorModule } from '../../src/projector.module';
+import { readModelProcessors } from '../../src/read-models/read-model-processor';
 
 /**
- * The projections module alone (no Kafka publishing), with a health port picked by the system, on the given
- * event store (a database URL alone means the PostgreSQL store in that database).
+ * The projector with its read models alone (no Kafka publishing, no anchors), with a health port picked by the
+ * system, on the given event store (a database URL alone means the PostgreSQL store in that database).
  */
 export async function startProjector(store: string | EventStoreSelection, options: { only?: string[] } = {}): Promise<{
   app: INestApplicationContext;
@@ -16,13 +17,16 @@ export async function startProjector(store: string | EventStoreSelection, option
   close(): Promise<void>;
 }> {
   const app = await NestFactory.createApplicationContext(
-    ProjectionsModule.forRoot({
-      config: typeof store === 'string' ? { databaseUrl: store, eventStore: 'postgres' } : store,
-      healthPort: 0,
-      readyMaxLagSeconds: 30,
-      lagSampling: { everyMs: 200, countCap: 1000 },
-      runner: { ...DEFAULT_RUNNER_SETTINGS, leaseRetryMs: 200 },
-      only: options.only,
+    ProjectorModule.forRoot({
+      settings: {
+        config: typeof store === 'string' ? { databaseUrl: store, eventStore: 'postgres' } : store,
+        healthPort: 0,
+        readyMaxLagSeconds: 30,
+        lagSampling: { everyMs: 200, countCap: 1000 },
+        engine: { ...DEFAULT_ENGINE_SETTINGS, leaseRetryMs: 200 },
+        only: options.only,
+      },
+      processors: readModelProcessors(),
     }),
     { logger: false },
   );

@@ -4,9 +4,13 @@ import { Client } from 'pg';
 import { createEventStore, EventStore, EventStoreSelection, RecordedEvent } from '@flipside/event-store';
 import { EventStoreDbDouble } from '@flipside/event-store/testing/eventstoredb-double';
 import { createTestDatabase, requirePostgres, TestDatabase } from '@flipside/testing';
-import { PublishingModule } from '../../src/publishing/publishing.module';
-import { PublishingSettings } from '../../src/publishing/publishing.settings';
-import { PublishingStatus, PublishingStatusSnapshot } from '../../src/publishing/publishing-status';
+import { DEFAULT_ENGINE_SETTINGS } from '../../src/engine/processor-engine';
+import { DEFAULT_LAG_SAMPLING } from '../../src/engine/processor-lag';
+import { ProcessorHost } from '../../src/engine/processor-host';
+import { KafkaPublisher, kafkaPublishing } from '../../src/kafka/kafka-publisher';
+import { PublishingSettings } from '../../src/kafka/publishing.settings';
+import { PublishingStatusSnapshot } from '../../src/kafka/publishing-status';
+import { ProjectorModule } from '../../src/projector.module';
 
 /** Which store the suites run on: TEST_EVENT_STORE=eventstoredb runs them on the EventStoreDB test double. */
 export const testEventStore = process.env.TEST_EVENT_STORE === 'eventstoredb' ? 'eventstoredb' : 'postgres';
@@ -79,7 +83,7 @@ export function testSettings(
   };
 }
 
-/** The publishing module as the projector runs it, in this process. */
+/** The Kafka publisher as the projector runs it (under the engine), alone, in this process. */
 export interface RunningPublisher {
   readonly app: INestApplicationContext;
   status(): PublishingStatusSnapshot;
@@ -87,9 +91,22 @@ export interface RunningPublisher {
 }
 
 export async function startPublishing(settings: PublishingSettings, logger?: LoggerService): Promise<RunningPublisher> {
-  const app = await NestFactory.createApplicationContext(PublishingModule.forRoot(settings), logger ? { logger } : {});
-  const status = app.get(PublishingStatus);
-  return { app, status: () => status.snapshot(), close: () => app.close() };
+  const app = await NestFactory.createApplicationContext(
+    ProjectorModule.forRoot({
+      settings: {
+        config: settings.eventStore,
+        readyMaxLagSeconds: 30,
+        lagSampling: DEFAULT_LAG_SAMPLING,
+        engine: DEFAULT_ENGINE_SETTINGS,
+      },
+      processors: [kafkaPublishing(settings)],
+    }),
+    logger ? { logger } : {},
+  );
+  await app.init();
+  const engine = app.get(ProcessorHost).engines.find((candidate) => candidate.processor instanceof KafkaPublisher)!;
+  const publisher = engine.processor as unknown as KafkaPublisher;
+  return { app, status: () => publisher.status.snapshot(engine.status.snapshot()), close: () => app.close() };
 }
 
 /** The checkpoint as stored, read over a connection of its own. */

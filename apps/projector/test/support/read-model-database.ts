@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Position, RecordedEvent, START } from '@flipside/event-store';
-import { openReadModels, READ_MODELS_SCHEMA } from '@flipside/read-models';
+import { openReadModels, READ_MODELS_SCHEMA, ReadModelProjection } from '@flipside/read-models';
 import { createTestDatabase, requirePostgres, TestDatabase } from '@flipside/testing';
 import { DataSource } from 'typeorm';
-import { Projection } from '../../src/projections/projection';
-import { projectionCheckpoints } from '../../src/projections/projection-checkpoints';
-import { ProjectionWriter } from '../../src/projections/projection-writer';
-import { readableEvent } from '../../src/subscribing/stored-event-gate';
+import { checkpointStore } from '../../src/engine/checkpoint-store';
+import { CheckpointedWriter } from '../../src/engine/checkpointed-writer';
+import { isControlFlow } from '../../src/engine/errors';
+import { BatchWork } from '../../src/engine/processor';
+import { poolOf } from '../../src/engine/processor-engine';
+import { readableEvent } from '../../src/engine/stored-event-gate';
 
 export interface ReadModelDatabase {
   readonly database: TestDatabase;
@@ -34,30 +36,46 @@ export async function startReadModelDatabase(): Promise<ReadModelDatabase | unde
   };
 }
 
-/** Given events, in this order, as the store would deliver them (positions 1, 2, 3, …). */
+/**
+ * Given events, in this order, as the store would deliver them (positions 1, 2, 3, …), committed the way the
+ * engine commits a read model's batch: in one transaction with its checkpoint, and when that fails, one event per
+ * transaction, naming the event that cannot be applied (UnappliableEvent).
+ */
 export class GivenEvents {
   private next = 1n;
   private at: Position = START;
+  private readonly writer: CheckpointedWriter;
 
   constructor(
-    private readonly projection: Projection,
+    private readonly projection: ReadModelProjection,
     private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.writer = new CheckpointedWriter(dataSource, { name: projection.name, version: projection.version });
+  }
 
   async given(...events: { type: string; data: Record<string, unknown>; schemaVersion?: number }[]): Promise<void> {
     if (this.at === START) {
-      const stored = await this.dataSource.transaction((db) => projectionCheckpoints.ensure(db, this.projection.name, this.projection.version));
+      const stored = await checkpointStore.ensure(poolOf(this.dataSource), this.projection.name, this.projection.version);
       this.at = stored.position;
       this.next = stored.position.commit + 1n;
     }
     // Through the projector's gate, as the subscription hands events over.
     const recorded = events.map((event) => readableEvent(recordedEvent(event.type, event.data, this.next++, event.schemaVersion)));
-    await new ProjectionWriter(this.projection, this.dataSource, {
-      checkpointName: this.projection.name,
-      searchPath: READ_MODELS_SCHEMA,
-    }).write(recorded, this.at, (batch) => {
-      this.at = batch.last;
-    });
+    const last = recorded[recorded.length - 1].position;
+    try {
+      await this.writer.commit(this.at, last, this.work(recorded));
+      this.at = last;
+    } catch (error) {
+      if (isControlFlow(error)) throw error;
+      this.at = await this.writer.oneByOne(recorded, this.at, async (event) => this.work([event]), (event) => {
+        this.at = event.position;
+      });
+    }
+  }
+
+  private work(events: readonly RecordedEvent[]): BatchWork | undefined {
+    const relevant = events.filter((event) => this.projection.eventTypes.has(event.type));
+    return relevant.length > 0 ? (db) => this.projection.apply(relevant, db.manager) : undefined;
   }
 }
 

@@ -2,12 +2,12 @@ import { FIT_ANSWERS, LIMITS, PAIR_END_REASONS, PAIRED_BY, PARTICIPANT_ROLES, SE
 import { RecordedEvent } from '@flipside/event-store';
 import { isEncrypted } from '@flipside/personal-data/field-cipher';
 import { EntityManager, In } from 'typeorm';
-import { FeedbackRow } from '../entities/feedback.entity';
-import { ObjectiveRow } from '../entities/objective.entity';
-import { PairRow } from '../entities/pair.entity';
-import { ParticipantRow } from '../entities/participant.entity';
-import { ProgramOverviewRow } from '../entities/program-overview.entity';
-import { SessionRow } from '../entities/session.entity';
+import { FeedbackRow } from './entities/feedback.entity';
+import { ObjectiveRow } from './entities/objective.entity';
+import { PairRow } from './entities/pair.entity';
+import { ParticipantRow } from './entities/participant.entity';
+import { ProgramOverviewRow } from './entities/program-overview.entity';
+import { SessionRow } from './entities/session.entity';
 import { EventFields, laterDate } from '../event-fields';
 import { RowSet } from '../row-set';
 

@@ -603,7 +603,7 @@ describe('docker-compose.yml', () => {
   });
 
   it("creates the projector's topic with no more replicas than the stack has brokers", () => {
-    const settingsFile = join(ROOT, 'apps/projector/src/publishing/publishing.settings.ts');
+    const settingsFile = join(ROOT, 'apps/projector/src/kafka/publishing.settings.ts');
     if (!existsSync(settingsFile)) return;
     const { loadPublishingSettings } = require(settingsFile) as {
       loadPublishingSettings(env: NodeJS.ProcessEnv): { brokers?: readonly string[]; replicationFactor: number; partitions: number };
