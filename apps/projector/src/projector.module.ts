@@ -1,6 +1,8 @@
 import { DynamicModule, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { loadConfig } from '@flipside/config';
 import { auditAnchors } from './audit-anchors/audit-anchors.processor';
+import { loadAutomationSettings } from './automation/automation-settings';
+import { engagementAutomation } from './automation/engagement-automation';
 import { loadAnchorSettings } from './audit-anchors/anchor-settings';
 import { ProcessorFactory, ProcessorHost } from './engine/processor-host';
 import { HealthServer } from './health/health-server';
@@ -12,10 +14,16 @@ import { readModelProcessors } from './read-models/read-model-processor';
 
 /**
  * Every processor of the projector, in the order they start, as the environment configures them:
- * command → event (the store) → read models (PostgreSQL, the API's queries) → Kafka (integration events) → audit anchors.
+ * command → event (the store) → read models (PostgreSQL, the API's queries) → Kafka (integration events) → audit
+ * anchors → engagement automation (decisions back into the store).
  */
 export function allProcessors(env: NodeJS.ProcessEnv = process.env): ProcessorFactory[] {
-  return [...readModelProcessors(), kafkaPublishing(loadPublishingSettings(env)), auditAnchors(loadAnchorSettings(env))];
+  return [
+    ...readModelProcessors(),
+    kafkaPublishing(loadPublishingSettings(env)),
+    auditAnchors(loadAnchorSettings(env)),
+    engagementAutomation(loadAutomationSettings(env)),
+  ];
 }
 
 /** Starts the engines when the application boots (after the health port), and stops them on shutdown. */

@@ -568,11 +568,12 @@ describe('docker-compose.yml', () => {
     expect(environmentOf(services.projector).JWT_SECRET).toBeUndefined();
   });
 
-  it('gives the API its master key from the shell, never a value written in the file, and the projector none', () => {
+  it('gives the API and the projector (whose engagement automation writes encrypted decisions) the same master key from the shell, never a value written in the file', () => {
     const raw = parseComposeYaml() as { services: Record<string, Service> };
-    expect(environmentOf(raw.services.api).FLIPSIDE_MASTER_KEY).toMatch(/^\$\{FLIPSIDE_MASTER_KEY(:?-)?\}$/);
-    expect(environmentOf(services.api).FLIPSIDE_MASTER_KEY).toBe(SHELL.FLIPSIDE_MASTER_KEY);
-    expect(environmentOf(services.projector).FLIPSIDE_MASTER_KEY).toBeUndefined();
+    for (const app of ['api', 'projector']) {
+      expect(environmentOf(raw.services[app]).FLIPSIDE_MASTER_KEY).toMatch(/^\$\{FLIPSIDE_MASTER_KEY(:?-)?\}$/);
+      expect(environmentOf(services[app]).FLIPSIDE_MASTER_KEY).toBe(SHELL.FLIPSIDE_MASTER_KEY);
+    }
   });
 
   it("gives the projector METRICS_TOKEN from the shell, empty (loopback only) when unset, and health-checks it without one", () => {
