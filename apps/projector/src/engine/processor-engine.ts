@@ -263,7 +263,8 @@ export class ProcessorEngine<Item = undefined> {
     const part = this.partOf(batch);
     if (part.events.length === 0) return error;
     if (part.events.length === 1) return named(error, part.events[0]);
-    // Memory the failed batch changed is loaded again from what is stored.
+    // Memory the failed batch changed is loaded again from what is stored (setUp registers its listeners anew).
+    session.dropListeners();
     await this.processor.setUp?.(session.db, session);
     try {
       await this.writer.oneByOne(
@@ -389,6 +390,10 @@ class EngineSession implements ProcessorSession {
   onCommitted(listener: (batch: CommittedBatch) => void): () => void {
     this.commits.on('committed', listener);
     return () => this.commits.off('committed', listener);
+  }
+
+  dropListeners(): void {
+    this.commits.removeAllListeners();
   }
 
   close(): void {

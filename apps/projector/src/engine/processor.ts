@@ -77,7 +77,7 @@ export interface ProcessorSession {
   nextCommit(timeoutMs?: number): Promise<'committed' | 'woken' | 'timeout' | 'stopped'>;
   /** Ends a pending `nextCommit` early (e.g. a driven clock moved). */
   wake(): void;
-  /** Called after each committed batch; answers an unsubscribe. */
+  /** Called after each committed batch, for the rest of the session (or until setUp runs again); answers an unsubscribe. */
   onCommitted(listener: (batch: CommittedBatch) => void): () => void;
 }
 
