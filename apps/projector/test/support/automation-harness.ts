@@ -74,7 +74,10 @@ export async function until<T>(probe: () => Promise<T>, accept: (value: T) => bo
   for (;;) {
     const value = await probe();
     if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Not reached in ${timeoutMs} ms; last: ${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+    if (Date.now() > deadline) {
+      const last = JSON.stringify(value, (_key, field) => (typeof field === 'bigint' ? String(field) : field)) ?? String(value);
+      throw new Error(`Not reached in ${timeoutMs} ms; last (${Array.isArray(value) ? `${value.length} items` : 'value'}): ${last.slice(0, 1500)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
