@@ -104,8 +104,9 @@ export interface ProcessorSession {
  *     The engine overlaps the commit of one batch with `handle` of the next (Kafka's pipelining); the work of
  *     batch k+1 runs only after batch k committed. A throw names the batch: the engine retries it when PostgreSQL
  *     was unreachable, else re-runs its events one per transaction (`handle` again, one event each) and halts on
- *     the one that fails (`UnappliableEvent`, or any error, is named in health). `dueInMs()` (optional): how long
- *     the engine may wait for events before calling `handle` with an empty batch (time-driven work: an anchor due).
+ *     the one that fails (`UnappliableEvent`, or any error, is named in health). `dueInMs()` (optional, asked after
+ *     each batch has committed): how long the engine may wait for events before calling `handle` with an empty
+ *     batch (time-driven work that follows from the batches: an anchor due).
  *  4. `whileLeaseHeld(session)`: a side loop run beside the batches while the session lasts (the anchor relay,
  *     the automation's due timers). If it throws, the session ends and starts over from the stored checkpoint.
  *     `session.nextCommit()` wakes it after each committed batch (or `wake()`), so work armed by a batch runs
