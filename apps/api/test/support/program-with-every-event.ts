@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { PairCommand } from '@flipside/domain';
+import { PairCommands } from '@flipside/write-path';
 import { ApiHarness, examples } from './api-harness';
 
 export interface ProgramWithEveryEvent {
@@ -17,7 +20,8 @@ export const ADMIN_ONLY_MARKER = 'ADMIN-ONLY-COMMENT';
 
 /**
  * A program with every event type, recorded through the API by two admins, its two pairs' events interleaved
- * so that log order across streams matters; then closed.
+ * so that log order across streams matters; the engagement automation's decisions among them (recorded here
+ * as the projector's automation records them: through the write path, as system:engagement); then closed.
  */
 export async function programWithEveryEvent(api: ApiHarness): Promise<ProgramWithEveryEvent> {
   const actors = ['history-admin-1', 'history-admin-2'] as const;
@@ -37,6 +41,8 @@ export async function programWithEveryEvent(api: ApiHarness): Promise<ProgramWit
   ];
   await post(1, `${p}/participants/${mentors[0]}/trainings`, { module: 'Reverse mentoring 101', completedOn: today() });
   await post(0, `${p}/launch`);
+  const policy = await api.http().put(`/v1/programs${p}/engagement-policy`).set('Authorization', `Bearer ${tokens[1]}`).send({ autoEndAfterDays: 60 });
+  if (policy.status !== 200) throw new Error(`engagement-policy: ${policy.status} ${JSON.stringify(policy.body)}`);
   const closedPairId = await post(0, `${p}/pairs`, { mentorId: mentors[0], menteeId: mentees[0] });
   const endedPairId = await post(1, `${p}/pairs`, { mentorId: mentors[1], menteeId: mentees[1] });
   const a = `${p}/pairs/${closedPairId}`;
@@ -46,6 +52,15 @@ export async function programWithEveryEvent(api: ApiHarness): Promise<ProgramWit
   await post(1, `${a}/objectives/${achieved}/progress`, { level: 4 });
   const session = await post(0, `${a}/sessions`, examples.session());
   await post(1, `${a}/feedback`, { sessionId: session, fromRole: 'mentee', givenBy: mentees[0], rating: 5, fit: 'good', comment: `${ADMIN_ONLY_MARKER} very useful` });
+  const automation = async <T extends PairCommand['type']>(pairId: string, type: T, data: Extract<PairCommand, { type: T }>['data']) => {
+    const created = (await api.allEvents()).find((event) => event.type === 'ProgramCreated' && event.data.programId === programId);
+    const organizationId = created?.metadata.organizationId as string;
+    const context = { actor: { id: 'system:engagement', roles: ['system'], organizationId }, correlationId: randomUUID(), causationId: randomUUID(), now: new Date().toISOString() };
+    await api.app.get(PairCommands).record(programId, pairId, type, data, context, { id: pairId });
+  };
+  await automation(closedPairId, 'RequestFeedback', { sessionId: session, fromRole: 'mentor' });
+  await automation(endedPairId, 'FlagPair', { flag: 'check-in-due', since: today(), lapseStartedOn: today() });
+  await automation(endedPairId, 'WarnPairEnding', { endsOn: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10), lastActiveOn: today() });
   await post(0, `${b}/sessions`, examples.session({ durationMinutes: 60 }));
   await post(1, `${a}/objectives/${achieved}/achieve`, { finalLevel: 7 });
   const dropped = await post(0, `${b}/objectives`, examples.objective({ title: 'Record a short video' }));
