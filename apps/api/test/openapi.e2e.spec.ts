@@ -15,6 +15,8 @@ import {
   ADMIN_PAIR_END_REASONS,
   FIT_ANSWERS,
   FOCUS_AREAS,
+  PAIR_END_REASONS,
+  PAIR_FLAGS,
   PAIRED_BY,
   PAIRING_RULES,
   PARTICIPANT_ROLES,
@@ -788,6 +790,8 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
         PairingRule: schemas.PairingRule.enum,
         PairedBy: schemas.PairedBy.enum,
         AdminPairEndReason: schemas.AdminPairEndReason.enum,
+        PairEndReason: schemas.PairEndReason.enum,
+        PairFlag: schemas.PairFlag.enum,
         SessionFormat: schemas.SessionFormat.enum,
         FitAnswer: schemas.FitAnswer.enum,
       }).toEqual({
@@ -796,6 +800,8 @@ describe('The OpenAPI contract (docs/openapi.yaml) and the running API', () => {
         PairingRule: [...PAIRING_RULES],
         PairedBy: [...PAIRED_BY],
         AdminPairEndReason: [...ADMIN_PAIR_END_REASONS],
+        PairEndReason: [...PAIR_END_REASONS],
+        PairFlag: [...PAIR_FLAGS],
         SessionFormat: [...SESSION_FORMATS],
         FitAnswer: [...FIT_ANSWERS],
       });

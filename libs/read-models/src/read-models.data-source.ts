@@ -11,6 +11,7 @@ import { DashboardReadModels1763800000000 } from './migrations/1763800000000-das
 import { AuditAnchors1765000000000 } from './migrations/1765000000000-audit-anchors';
 import { PersonalDataStoredForm1766000000000 } from './migrations/1766000000000-personal-data-stored-form';
 import { OneCheckpointStore1767000000000 } from './migrations/1767000000000-one-checkpoint-store';
+import { PairEngagementFlags1768000000000 } from './migrations/1768000000000-pair-engagement-flags';
 
 /** Where live read-model tables live; rebuilds fill READ_MODELS_REBUILD_SCHEMA and then move their tables here. */
 export const READ_MODELS_SCHEMA = 'read_models';
@@ -32,6 +33,7 @@ export const READ_MODEL_MIGRATIONS = [
   AuditAnchors1765000000000,
   PersonalDataStoredForm1766000000000,
   OneCheckpointStore1767000000000,
+  PairEngagementFlags1768000000000,
 ];
 
 export interface ReadModelsConnection {

@@ -42,5 +42,11 @@ export function programScript(programId = 'program-1', organizationId = 'acme') 
       }),
     feedback: (pairId: string, feedbackId: string, fromRole: 'mentor' | 'mentee', givenBy: string, rating: number, fit = 'good', givenOn = '2025-03-12') =>
       e('FeedbackGiven', { pairId, feedbackId, fromRole, givenBy, rating, comment: `comment ${feedbackId}`, fit, givenOn }),
+    // The engagement automation's events (actor system:engagement).
+    flagged: (pairId: string, flag: 'no-first-session' | 'check-in-due' | 'stalled', since: string) => e('PairFlagged', { pairId, flag, since }),
+    endingWarned: (pairId: string, endsOn: string) => e('PairEndingWarned', { pairId, endsOn }),
+    feedbackRequested: (pairId: string, sessionId: string, fromRole: 'mentor' | 'mentee') => e('FeedbackRequested', { pairId, sessionId, fromRole }),
+    pairClosed: (pairId: string, closedOn: string, reason = 'inactive') => e('PairClosed', { pairId, reason, closedOn }),
+    policySet: (policy: Record<string, unknown>, setOn = '2025-03-02') => e('EngagementPolicySet', { policy, setOn }),
   };
 }

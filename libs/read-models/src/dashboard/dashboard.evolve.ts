@@ -1,4 +1,4 @@
-import { FIT_ANSWERS, LIMITS, PAIR_END_REASONS, PAIRED_BY, PARTICIPANT_ROLES, SESSION_FORMATS } from '@flipside/domain';
+import { FIT_ANSWERS, LIMITS, PAIR_END_REASONS, PAIR_FLAGS, PAIRED_BY, PARTICIPANT_ROLES, SESSION_FORMATS } from '@flipside/domain';
 import { RecordedEvent } from '@flipside/event-store';
 import { isEncrypted } from '@flipside/personal-data/field-cipher';
 import { EntityManager, In } from 'typeorm';
@@ -252,6 +252,8 @@ const handlers: Record<string, Handler> = {
       ratingSum: 0,
       ratingCount: 0,
       fitConcern: false,
+      openFlags: [],
+      endingOn: null,
     });
     program.activePairs++;
     mentor.activePairs++;
@@ -270,6 +272,9 @@ const handlers: Record<string, Handler> = {
     pair.status = 'ended';
     pair.endedOn = endedOn;
     pair.endReason = fields.oneOf('reason', PAIR_END_REASONS);
+    // An ended pair needs no attention: what the automation raised on it is over.
+    pair.openFlags = [];
+    pair.endingOn = null;
     program.activePairs--;
     program.endedPairs++;
     rows.participants.changedRow(pair.mentorId).activePairs--;
@@ -373,8 +378,32 @@ const handlers: Record<string, Handler> = {
     pair.minutes += durationMinutes;
     pair.lastSessionOn = laterDate(pair.lastSessionOn, heldOn);
     if (durationMinutes >= pair.minSessionMinutes) pair.lastCadenceSessionOn = laterDate(pair.lastCadenceSessionOn, heldOn);
+    // Any session held ends the lapse (as the automation counts it): its flags and an announced end are over.
+    pair.openFlags = [];
+    pair.endingOn = null;
     program.sessionsHeld++;
     program.minutesMentored += durationMinutes;
+  },
+
+  /**
+   * The engagement automation saw a lapse: the flag stays open, once, until a session is held. Not the program's
+   * activity (lastActivityOn): it says that nothing happened.
+   */
+  PairFlagged(fields, rows) {
+    const pair = pairOf(rows, fields);
+    const flag = fields.oneOf('flag', PAIR_FLAGS);
+    const since = fields.date('since');
+    // The pair stream's fence lets nothing follow an end; were one to, an ended pair shows no flag.
+    if (pair.status !== 'active' || pair.openFlags.some((open) => open.flag === flag)) return;
+    pair.openFlags = [...pair.openFlags, { flag, since }];
+  },
+
+  /** The automation announced the pair's end for inactivity on `endsOn`; a later announcement replaces it. */
+  PairEndingWarned(fields, rows) {
+    const pair = pairOf(rows, fields);
+    const endsOn = fields.date('endsOn');
+    if (pair.status !== 'active') return;
+    pair.endingOn = endsOn;
   },
 
   FeedbackGiven(fields, rows) {

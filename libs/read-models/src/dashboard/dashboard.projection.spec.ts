@@ -190,4 +190,111 @@ describe('Dashboard projection: given events, expected rows', () => {
     expect(feedback).toMatchObject({ comment: sealed(10), rating: 4 });
     expect(JSON.stringify(await rm.dataSource.query('SELECT * FROM read_models.sessions'))).not.toContain(sealed(6));
   });
+  describe("the engagement automation's marks on a pair: open flags and the announced end", () => {
+    /** A launched program with one running pair, `pair-<programId>`, and the projection fed so far. */
+    async function runningPair(programId: string) {
+      const p = programScript(programId);
+      const pairId = `pair-${programId}`;
+      const given = new GivenEvents(new DashboardProjection(), rm!.dataSource);
+      await given.given(
+        p.created(),
+        p.enrolled(`${programId}-mentor`, 'mentor'),
+        p.enrolled(`${programId}-mentee`, 'mentee'),
+        p.launched('2025-03-02'),
+        p.paired(pairId, `${programId}-mentor`, `${programId}-mentee`, '2025-03-05'),
+      );
+      const pair = async () => (await rm!.rows('pairs')).find((row) => row.pair_id === pairId)!;
+      const program = async () => (await rm!.rows('programs')).find((row) => row.program_id === programId)!;
+      return { p, pairId, given, pair, program };
+    }
+
+    it('a new pair has no open flag and no announced end', async () => {
+      if (!rm) return;
+      const { pair } = await runningPair('flags-new');
+      expect(await pair()).toMatchObject({ open_flags: [], ending_on: null });
+    });
+
+    it('keeps each flag raised, with its date, in the order raised, across batches', async () => {
+      if (!rm) return;
+      const { p, pairId, given, pair } = await runningPair('flags-order');
+      await given.given(p.flagged(pairId, 'no-first-session', '2025-03-19'));
+      // A second batch: the row's flags are loaded from the table and the next one is appended.
+      await given.given(p.flagged(pairId, 'stalled', '2025-04-02'), p.flagged(pairId, 'check-in-due', '2025-04-03'));
+      expect((await pair()).open_flags).toEqual([
+        { flag: 'no-first-session', since: '2025-03-19' },
+        { flag: 'stalled', since: '2025-04-02' },
+        { flag: 'check-in-due', since: '2025-04-03' },
+      ]);
+    });
+
+    it('keeps a flag once: a second PairFlagged for an open flag changes nothing, its first date stays', async () => {
+      if (!rm) return;
+      const { p, pairId, given, pair } = await runningPair('flags-once');
+      await given.given(p.flagged(pairId, 'check-in-due', '2025-03-19'), p.flagged(pairId, 'check-in-due', '2025-03-20'));
+      await given.given(p.flagged(pairId, 'check-in-due', '2025-03-21'));
+      expect((await pair()).open_flags).toEqual([{ flag: 'check-in-due', since: '2025-03-19' }]);
+    });
+
+    it('keeps the announced automatic end; a later announcement replaces it', async () => {
+      if (!rm) return;
+      const { p, pairId, given, pair } = await runningPair('flags-warned');
+      await given.given(p.endingWarned(pairId, '2025-06-03'));
+      expect((await pair()).ending_on).toBe('2025-06-03');
+      // The policy was lengthened: the automation warns again, of a later end.
+      await given.given(p.endingWarned(pairId, '2025-06-20'));
+      expect((await pair()).ending_on).toBe('2025-06-20');
+    });
+
+    it('a session held clears every open flag and the announced end; the next lapse flags again', async () => {
+      if (!rm) return;
+      const { p, pairId, given, pair } = await runningPair('flags-cleared');
+      await given.given(
+        p.flagged(pairId, 'check-in-due', '2025-03-19'),
+        p.flagged(pairId, 'stalled', '2025-04-02'),
+        p.endingWarned(pairId, '2025-06-03'),
+      );
+      // A session too short for the cadence ends the lapse all the same (as the automation counts it).
+      await given.given(p.session(pairId, `${pairId}-s1`, '2025-04-10', 10));
+      expect(await pair()).toMatchObject({ open_flags: [], ending_on: null, sessions: 1 });
+
+      await given.given(p.flagged(pairId, 'check-in-due', '2025-04-24'));
+      expect((await pair()).open_flags).toEqual([{ flag: 'check-in-due', since: '2025-04-24' }]);
+    });
+
+    it('an ended pair has no open flag and no announced end, whatever ended it', async () => {
+      if (!rm) return;
+      const { p, pairId, given, pair } = await runningPair('flags-ended');
+      await given.given(p.flagged(pairId, 'stalled', '2025-04-02'), p.endingWarned(pairId, '2025-06-03'));
+      await given.given(p.pairClosed(pairId, '2025-06-03'), p.ended(pairId, '2025-06-03', 'inactive'));
+      expect(await pair()).toMatchObject({ status: 'ended', end_reason: 'inactive', ended_on: '2025-06-03', open_flags: [], ending_on: null });
+      // The pair's fence lets nothing follow its end; were a flag or a warning to, an ended pair would still show none.
+      await given.given(p.flagged(pairId, 'check-in-due', '2025-06-04'), p.endingWarned(pairId, '2025-07-01'));
+      expect(await pair()).toMatchObject({ status: 'ended', open_flags: [], ending_on: null });
+    });
+
+    it("is not the program's activity, and FeedbackRequested, PairClosed and EngagementPolicySet change no row", async () => {
+      if (!rm) return;
+      const { p, pairId, given, pair, program } = await runningPair('flags-quiet');
+      await given.given(p.session(pairId, `${pairId}-s1`, '2025-03-06', 45));
+      const [pairBefore, programBefore] = [await pair(), await program()];
+      await given.given(
+        p.policySet({ firstSessionWithinDays: 14, checkInAfterDays: 14, stalledAfterDays: 28, autoEndAfterDays: 90, warnDaysBefore: 7, feedbackDueDays: 3, closeProgramAtEnd: true }, '2025-04-01'),
+        p.feedbackRequested(pairId, `${pairId}-s1`, 'mentee'),
+        p.flagged(pairId, 'check-in-due', '2025-04-20'),
+        p.endingWarned(pairId, '2025-06-04'),
+        p.pairClosed(pairId, '2025-06-04', 'completed'),
+      );
+      // A flag says nothing happened: the program's last activity stays the session's day.
+      expect(await program()).toEqual(programBefore);
+      expect(await pair()).toEqual({ ...pairBefore, open_flags: [{ flag: 'check-in-due', since: '2025-04-20' }], ending_on: '2025-06-04' });
+    });
+
+    it('names a PairFlagged it cannot apply (an unknown flag, a pair of another program)', async () => {
+      if (!rm) return;
+      const { p, pairId, given } = await runningPair('flags-broken');
+      await expect(given.given(p.flagged(pairId, 'bored' as 'stalled', '2025-04-02'))).rejects.toThrow(/PairFlagged .* cannot be applied: flag must be one of no-first-session, check-in-due, stalled/);
+      const other = programScript('flags-elsewhere');
+      await expect(given.given(other.flagged(pairId, 'stalled', '2025-04-02'))).rejects.toThrow(/belongs to program flags-broken/);
+    });
+  });
 });

@@ -7,7 +7,8 @@ import { DASHBOARD_EVENT_TYPES, DashboardRows, evolveDashboard } from './dashboa
 export class DashboardProjection implements ReadModelProjection {
   readonly name = 'dashboard' as const;
   // 2: person ids, `erased`, personal fields in their stored (encrypted) form.
-  readonly version = 2;
+  // 3: pairs' open engagement flags and announced automatic end (PairFlagged, PairEndingWarned).
+  readonly version = 3;
   readonly eventTypes = DASHBOARD_EVENT_TYPES;
 
   async apply(events: readonly RecordedEvent[], db: EntityManager): Promise<void> {

@@ -14,4 +14,9 @@ export class ListPairsDto extends PageQueryDto {
   @MayBeOmitted()
   @IsIn(PAIR_HEALTHS, { message: `health must be one of ${PAIR_HEALTHS.join(', ')}` })
   health?: (typeof PAIR_HEALTHS)[number];
+
+  /** true: pairs with an open engagement flag (the ones that need attention); false: those without one. */
+  @MayBeOmitted()
+  @IsIn(['true', 'false'], { message: 'flagged must be true or false' })
+  flagged?: 'true' | 'false';
 }

@@ -21,6 +21,9 @@ export class ListPairsQuery extends Query<Page<ReturnType<typeof pairView>>> {
   }
 }
 
+/** A pair (alias `pair`) with at least one open engagement flag. */
+const FLAGGED_SQL = `jsonb_array_length(pair.open_flags) > 0`;
+
 /** Pages a pairs query in pairing order; shared with "my pairs". */
 export async function pairsPage(query: SelectQueryBuilder<PairRow>, page: PageQueryDto, on: string, vault: KeyVault) {
   const limit = page.limit ?? DEFAULT_PAGE_SIZE;
@@ -48,6 +51,7 @@ export class ListPairsHandler implements IQueryHandler<ListPairsQuery> {
     if (!isStaff(actor)) query.andWhere('(pair.mentorPersonId = :personId OR pair.menteePersonId = :personId)', { personId: actor.id });
     if (filter.status) query.andWhere('pair.status = :status', { status: filter.status });
     if (filter.health) query.andWhere(HEALTH_SQL[filter.health], { today: on });
+    if (filter.flagged) query.andWhere(filter.flagged === 'true' ? FLAGGED_SQL : `NOT ${FLAGGED_SQL}`);
     return pairsPage(query, filter, on, this.vault);
   }
 }

@@ -85,6 +85,10 @@ export function pairView(row: PairRow, today: string, open: Open) {
     droppedObjectives: row.droppedObjectives,
     averageRating: average(row.ratingSum, row.ratingCount),
     fitConcern: row.fitConcern,
+    /** Raised by the engagement automation, in the order raised; a session held clears them (an ended pair has none). */
+    openFlags: row.openFlags.map(({ flag, since }) => ({ flag, since })),
+    /** The automatic end ('inactive') the automation announced; null when none, once a session was held, or ended. */
+    endingOn: row.endingOn,
   };
 }
 

@@ -1,4 +1,12 @@
+import type { PairFlag } from '@flipside/domain';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** A lapse the engagement automation flagged on a pair and no session has ended yet. */
+export interface OpenPairFlag {
+  readonly flag: PairFlag;
+  /** The day the lapse crossed the policy's threshold. */
+  readonly since: string;
+}
 
 /** A pair's dashboard line. Health is not stored: it depends on today, so queries compute it. */
 @Entity({ name: 'pairs' })
@@ -39,4 +47,8 @@ export class PairRow {
   @Column({ name: 'rating_count', type: 'int' }) ratingCount!: number;
   /** The mentee answered "not-a-fit" at least once. */
   @Column({ name: 'fit_concern', type: 'boolean' }) fitConcern!: boolean;
+  /** The automation's flags of the current lapse, in the order raised, one per flag; a session held clears them. */
+  @Column({ name: 'open_flags', type: 'jsonb' }) openFlags!: OpenPairFlag[];
+  /** The automatic end ('inactive') the automation announced for this lapse; null when none or once a session was held. */
+  @Column({ name: 'ending_on', type: 'text', nullable: true }) endingOn!: string | null;
 }
