@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PairCommand } from '@flipside/domain';
-import { PairCommands } from '@flipside/write-path';
+import { CommandContext, PairCommands } from '@flipside/write-path';
 import { ApiHarness, examples } from './api-harness';
 
 export interface ProgramWithEveryEvent {
@@ -52,15 +51,18 @@ export async function programWithEveryEvent(api: ApiHarness): Promise<ProgramWit
   await post(1, `${a}/objectives/${achieved}/progress`, { level: 4 });
   const session = await post(0, `${a}/sessions`, examples.session());
   await post(1, `${a}/feedback`, { sessionId: session, fromRole: 'mentee', givenBy: mentees[0], rating: 5, fit: 'good', comment: `${ADMIN_ONLY_MARKER} very useful` });
-  const automation = async <T extends PairCommand['type']>(pairId: string, type: T, data: Extract<PairCommand, { type: T }>['data']) => {
-    const created = (await api.allEvents()).find((event) => event.type === 'ProgramCreated' && event.data.programId === programId);
-    const organizationId = created?.metadata.organizationId as string;
-    const context = { actor: { id: 'system:engagement', roles: ['system'], organizationId }, correlationId: randomUUID(), causationId: randomUUID(), now: new Date().toISOString() };
-    await api.app.get(PairCommands).record(programId, pairId, type, data, context, { id: pairId });
+  const created = (await api.allEvents()).find((event) => event.type === 'ProgramCreated' && event.data.programId === programId);
+  const system: CommandContext = {
+    actor: { id: 'system:engagement', roles: ['system'], organizationId: created?.metadata.organizationId as string },
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    now: new Date().toISOString(),
   };
-  await automation(closedPairId, 'RequestFeedback', { sessionId: session, fromRole: 'mentor' });
-  await automation(endedPairId, 'FlagPair', { flag: 'check-in-due', since: today(), lapseStartedOn: today() });
-  await automation(endedPairId, 'WarnPairEnding', { endsOn: new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10), lastActiveOn: today() });
+  const automation = api.app.get(PairCommands);
+  await automation.record(programId, closedPairId, 'RequestFeedback', { sessionId: session, fromRole: 'mentor' }, system, { id: closedPairId });
+  await automation.record(programId, endedPairId, 'FlagPair', { flag: 'check-in-due', since: today(), lapseStartedOn: today() }, system, { id: endedPairId });
+  const endsOn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+  await automation.record(programId, endedPairId, 'WarnPairEnding', { endsOn, lastActiveOn: today() }, system, { id: endedPairId });
   await post(0, `${b}/sessions`, examples.session({ durationMinutes: 60 }));
   await post(1, `${a}/objectives/${achieved}/achieve`, { finalLevel: 7 });
   const dropped = await post(0, `${b}/objectives`, examples.objective({ title: 'Record a short video' }));
