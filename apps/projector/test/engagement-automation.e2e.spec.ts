@@ -163,16 +163,21 @@ describe('engagement automation (driven clock)', () => {
     expect((await automationEvents(api)).length).toBe(before + 10);
   });
 
-  it('reports due timers and the oldest overdue one in health and metrics', async () => {
+  it('reports armed and due timers and the oldest overdue one in health and metrics', async () => {
     if (!api || !projector || !brokers) return;
-    // Paired today, seen on day 200: its first-session flag is long overdue and decided at once.
+    // Back to today: a new pair arms its timers (first session, warning, the program's closing), none due yet.
+    clock.set(at(0));
     await runningPair(api);
-    await until(() => projector!.health(), (health) => (automationHealth(health)?.decisions?.recorded ?? 0) > 0 && automationHealth(health)?.armedTimers > 0);
+    const health = await until(
+      () => projector!.health(),
+      (body) => automationHealth(body)?.today === today && automationHealth(body)?.armedTimers >= 3,
+    );
+    expect(automationHealth(health)).toMatchObject({ state: 'live', dueTimers: 0, oldestOverdueSeconds: 0, decisions: { recorded: expect.any(Number) } });
     const metrics = await projector.metrics();
-    expect(metrics).toMatch(/^flipside_automation_timers_armed [1-9]\d*$/m);
-    expect(metrics).toMatch(/^flipside_automation_timers_due \d+$/m);
-    expect(metrics).toMatch(/^flipside_automation_oldest_overdue_seconds \d+$/m);
-    expect(metrics).toMatch(/^flipside_automation_decisions_total\{outcome="recorded"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^flipside_automation_timers_armed [3-9]\d*$/m);
+    expect(metrics).toMatch(/^flipside_automation_timers_due 0$/m);
+    expect(metrics).toMatch(/^flipside_automation_oldest_overdue_seconds 0$/m);
+    expect(metrics).toMatch(/^flipside_automation_decisions_total\{outcome="recorded"\} \d+$/m);
   });
 });
 
