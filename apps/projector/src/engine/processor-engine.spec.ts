@@ -49,6 +49,7 @@ class Recorder implements Processor {
   readonly handled: number[] = [];
   failOn?: string;
   failSideLoopOnce = false;
+  busyUntil?: Promise<void>;
   due = Infinity;
   ticks = 0;
   session?: ProcessorSession;
@@ -85,6 +86,8 @@ class Recorder implements Processor {
       const reason = await session.nextCommit();
       if (reason === 'stopped') return;
       this.sideLoopWakes.push(reason);
+      // Busy with something else for a while: wakes meanwhile must wait for the next nextCommit().
+      if (this.busyUntil) await this.busyUntil;
       if (this.failSideLoopOnce) {
         this.failSideLoopOnce = false;
         throw new Error('the side loop lost its way');
@@ -144,6 +147,22 @@ describe('ProcessorEngine: one engine for every processor', () => {
     await until(() => processor.sideLoopWakes.includes('woken'), 'the side loop is woken');
     log.append(2);
     await until(async () => (await rows(processor)) === 7, 'live events are committed');
+  });
+
+  it('keeps a wake() that comes while the side loop is busy for its next wait', async () => {
+    if (!database) return;
+    const processor = new Recorder('engine-busy-side-loop');
+    start(processor, new MemoryLog());
+    await until(() => processor.session !== undefined, 'the session starts');
+    let done!: () => void;
+    processor.busyUntil = new Promise<void>((resolve) => (done = resolve));
+    processor.session!.wake();
+    await until(() => processor.sideLoopWakes.length === 1, 'the side loop is woken, then busy');
+    processor.session!.wake();
+    processor.busyUntil = undefined;
+    done();
+    await until(() => processor.sideLoopWakes.length === 2, 'the wake that came while it was busy is not lost');
+    expect(processor.sideLoopWakes).toEqual(['woken', 'woken']);
   });
 
   it('starts over from the stored checkpoint when the side loop throws: setUp again, nothing handled twice', async () => {

@@ -336,6 +336,8 @@ export class ProcessorEngine<Item = undefined> {
 class EngineSession implements ProcessorSession {
   private readonly commits = new EventEmitter();
   private pendingCommit = false;
+  // A wake() while the side loop is busy is kept for its next nextCommit(): a clock moved then must not be missed.
+  private pendingWake = false;
   private wakeUp?: (reason: 'committed' | 'woken' | 'timeout' | 'stopped') => void;
 
   constructor(
@@ -372,6 +374,10 @@ class EngineSession implements ProcessorSession {
       this.pendingCommit = false;
       return 'committed';
     }
+    if (this.pendingWake) {
+      this.pendingWake = false;
+      return 'woken';
+    }
     let timer: NodeJS.Timeout | undefined;
     const reason = await new Promise<'committed' | 'woken' | 'timeout' | 'stopped'>((resolve) => {
       this.wakeUp = resolve;
@@ -384,7 +390,8 @@ class EngineSession implements ProcessorSession {
   }
 
   wake(): void {
-    this.wakeUp?.('woken');
+    if (this.wakeUp) this.wakeUp('woken');
+    else this.pendingWake = true;
   }
 
   onCommitted(listener: (batch: CommittedBatch) => void): () => void {
