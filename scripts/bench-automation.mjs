@@ -4,11 +4,13 @@
 //         automation folds the log (arming 2 timers per pair: no first session after 14 days, the automatic-end
 //         warning after 83): 100,000 armed timers;
 //  (a)    the clock moves to day 14: every pair's "no first session" timer falls due at once. The automation's
-//         firing rounds (fire-due-timers, as the processor runs them: 500 timers a round, 16 pairs at once,
-//         through a fresh write path: cold stream states, as after a restart) decide them all → PairFlagged;
+//         firing rounds (fire-due-timers, as the processor runs them: 500 timers a round, 16 pairs at once) decide
+//         them all through the write path → PairFlagged, its program states held as a running automation holds
+//         them; then day 83, the automatic-end warnings, through a fresh write path (after a restart: nothing
+//         held, every program read and opened on first use) → PairEndingWarned;
 //  (b)    baseline: the same number of single-event appends to as many fresh streams, 16 at once, straight to
 //         the store (no read, no decision, no hashing, no ledger): what the store alone takes.
-// Options: --pairs N, --concurrency N, --no-build, --keep.
+// Options: --pairs N, --concurrency N, --no-build, --keep, --profile FILE (a CPU profile of the measured rounds).
 import { execSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -164,26 +166,36 @@ try {
   const armed = await engagementLedger.summary(pool, '2027-01-17');
   console.log(`armed: ${armed.armed} timers from ${folded} events in ${(armMs / 1000).toFixed(1)} s (${perSecond(folded, armMs)} events/s folded)`);
 
-  // ---------- (a) a day's worth of due timers ----------
-  const dueDay = new Date('2027-01-18T06:00:00.000Z');
-  const due = (await engagementLedger.summary(pool, '2027-01-18')).due;
-  const decisions = new WritePathDecisions(process.env.BENCH_WARM ? writePath : await writePathOn(store, pool));
+  // ---------- (a) a day's worth of due timers, twice ----------
+  const { programDecider, programStreamName } = dist('libs/domain/src');
   const stop = new AbortController().signal;
-  // Warm-up: the first round (500 timers) is not counted.
-  const warm = await fireDueTimers(pool, decisions, dueDay, { batch: 500, concurrency }, stop);
-  const profiler = options.profile ? await startProfiler() : undefined;
-  const fireStarted = performance.now();
-  let decided = 0;
-  const outcomes = {};
-  for (;;) {
-    const fired = await fireDueTimers(pool, decisions, dueDay, { batch: 500, concurrency }, stop);
-    if (fired.length === 0) break;
-    decided += fired.length;
-    for (const { outcome } of fired) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  const limits = { batch: 500, concurrency };
+  /** Decides every timer due on `day` (the first round is the warm-up, not counted); figures of the rest. */
+  async function fireDay(day, decisions) {
+    const due = (await engagementLedger.summary(pool, day.toISOString().slice(0, 10))).due;
+    const warm = await fireDueTimers(pool, decisions, day, limits, stop);
+    const profiler = options.profile ? await startProfiler() : undefined;
+    const started = performance.now();
+    let decided = 0;
+    const outcomes = {};
+    for (;;) {
+      const fired = await fireDueTimers(pool, decisions, day, limits, stop);
+      if (fired.length === 0) break;
+      decided += fired.length;
+      for (const { outcome } of fired) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    }
+    const ms = performance.now() - started;
+    await profiler?.stop(options.profile);
+    return { due, warmUp: warm.length, decided, ms, outcomes };
   }
-  const fireMs = performance.now() - fireStarted;
-  await profiler?.stop(options.profile);
-  const left = await engagementLedger.summary(pool, '2027-01-18');
+  // Running: the automation's write path holds the programs' states, as it does once it has decided for them before.
+  const running = await writePathOn(store, pool);
+  for (let p = 0; p < programs; p++) await running.states.load(programDecider, programStreamName(`bench-program-${p}`));
+  const day14 = await fireDay(new Date('2027-01-18T06:00:00.000Z'), new WritePathDecisions(running));
+  // After a restart: a fresh write path holds nothing; each program is read and opened (decrypted) on first use.
+  const day83 = await fireDay(new Date('2027-03-28T06:00:00.000Z'), new WritePathDecisions(await writePathOn(store, pool)));
+  const decided = day14.decided;
+  const left = await engagementLedger.summary(pool, '2027-03-28');
 
   // ---------- (b) baseline: plain appends ----------
   const appendCount = decided;
@@ -194,12 +206,14 @@ try {
   );
   const appendMs = performance.now() - appendStarted;
 
+  const line = (name, run) =>
+    `| ${name} | ${run.due} due; **${perSecond(run.decided, run.ms)} /s** (${run.decided} in ${(run.ms / 1000).toFixed(1)} s after a warm-up round of ${run.warmUp}; ${JSON.stringify(run.outcomes)}) |`;
   console.log('');
   console.log(`| measure | figure |`);
   console.log(`| --- | --- |`);
   console.log(`| armed timers | ${armed.armed} |`);
-  console.log(`| due at once (day 14) | ${due} (warm-up: ${warm.length} decided first, not counted) |`);
-  console.log(`| **due timers decided** | **${perSecond(decided, fireMs)} /s** (${decided} in ${(fireMs / 1000).toFixed(1)} s; ${JSON.stringify(outcomes)}) |`);
+  console.log(line('day 14, running automation (program states held): "no first session" flags', day14));
+  console.log(line('day 83, after a restart (nothing held): automatic-end warnings', day83));
   console.log(`| baseline: plain single-event appends, ${concurrency} at once | ${perSecond(appendCount, appendMs)} /s (${appendCount} in ${(appendMs / 1000).toFixed(1)} s) |`);
   console.log(`| folding the log into timers | ${perSecond(folded, armMs)} events/s |`);
   console.log(`| left due after the run | ${left.due} |`);

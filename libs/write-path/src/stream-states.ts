@@ -30,6 +30,7 @@ const MAX_CACHED_STREAMS = 20000;
  */
 export class StreamStates {
   private readonly cache = new Map<string, StreamState<unknown>>();
+  private readonly firstFolds = new Map<string, Promise<StreamState<unknown>>>();
 
   constructor(
     private readonly store: EventStore,
@@ -38,6 +39,17 @@ export class StreamStates {
   ) {}
 
   async load<C, E, S>(decider: Decider<C, E, S>, streamName: string): Promise<StreamState<S>> {
+    // A stream nobody holds is folded once however many commands ask for it at the same moment (a cold program
+    // under a burst of pair commands). A held one is always read afresh: a load after a conflict must see it.
+    if (this.cache.has(streamName)) return this.read(decider, streamName);
+    const inFlight = this.firstFolds.get(streamName) as Promise<StreamState<S>> | undefined;
+    if (inFlight) return inFlight;
+    const folding = this.read(decider, streamName).finally(() => this.firstFolds.delete(streamName));
+    this.firstFolds.set(streamName, folding);
+    return folding;
+  }
+
+  private async read<C, E, S>(decider: Decider<C, E, S>, streamName: string): Promise<StreamState<S>> {
     let cached = this.cache.get(streamName) as StreamState<S> | undefined;
     if (cached && !this.keysStillAlive(cached)) {
       const count = this.vault.destructionCount;

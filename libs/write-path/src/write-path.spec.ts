@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { sealWith } from '@flipside/audit';
-import { pairStreamName, programStreamName } from '@flipside/domain';
+import { pairStreamName, programDecider, programStreamName } from '@flipside/domain';
 import { EventStore, comparePositions } from '@flipside/event-store';
 import { PostgresEventStore } from '@flipside/event-store/postgres';
 import { KeyVault, MasterKeys, PersonalDataCipher, generateMasterKeyText, parseMasterKey } from '@flipside/personal-data';
@@ -74,6 +74,27 @@ describe('createWritePath', () => {
     await programs.record('PairParticipants', { programId, pairId, mentorId, menteeId, pairedBy: 'admin' }, on('2026-02-02'), { id: pairId });
     return { programId, pairId, mentorId, menteeId };
   }
+
+  it('folds a stream nobody holds once for a burst of loads, and reads a held one afresh every time', async () => {
+    if (!database) return;
+    const { programId } = await runningPair();
+    let reads = 0;
+    const counting = new Proxy(store, {
+      get: (target, property, receiver) =>
+        property === 'readStream'
+          ? (...args: Parameters<EventStore['readStream']>) => {
+              reads++;
+              return target.readStream(...args);
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const fresh = createWritePath({ store: counting, seal: sealWith(randomBytes(32)), cipher: new PersonalDataCipher(vault), vault });
+    const states = await Promise.all(Array.from({ length: 12 }, () => fresh.states.load(programDecider, programStreamName(programId))));
+    expect(reads).toBe(1);
+    expect(new Set(states.map((state) => state.revision)).size).toBe(1);
+    await Promise.all(Array.from({ length: 3 }, () => fresh.states.load(programDecider, programStreamName(programId))));
+    expect(reads).toBe(4);
+  });
 
   it('lets the system actor decide like an admin, with the ids the sender derives, fencing the pair before its end', async () => {
     if (!database) return;
