@@ -91,7 +91,10 @@ export class StreamStates {
   cached<C, E, S>(_decider: Decider<C, E, S>, streamName: string): StreamState<S> | undefined {
     const cached = this.cache.get(streamName) as StreamState<S> | undefined;
     // A state opened with a key that may have been destroyed since holds erased plaintext: `load` checks it.
-    return cached && this.keysStillAlive(cached) ? cached : undefined;
+    if (!cached || !this.keysStillAlive(cached)) return undefined;
+    // Used counts as recent: a program its pairs' commands keep using stays held while pair streams come and go.
+    this.remember(streamName, cached);
+    return cached;
   }
 
   /**
