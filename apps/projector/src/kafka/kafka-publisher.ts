@@ -15,12 +15,14 @@ import { PublishingStatus } from './publishing-status';
 const IDLE_PROBE_MS = 10_000;
 
 /** An event as the publisher takes it into a batch: its Kafka message, or why it is not published. */
-export type Translated = { readonly message: OutgoingMessage } | { readonly skipped: { readonly id: string; readonly reason: string } };
+export type Translated =
+  | { readonly message: OutgoingMessage }
+  | { readonly skipped: { readonly id: string; readonly reason: string; readonly byDesign: boolean } };
 
 /** Each event translated as it joins a batch, so the byte limit weighs the real messages. */
 export function translated(event: RecordedEvent): { item: Translated; weight: number } {
   const translation = toIntegrationEvent(event);
-  if (!translation.publish) return { item: { skipped: { id: event.id, reason: translation.reason } }, weight: 0 };
+  if (!translation.publish) return { item: { skipped: { id: event.id, reason: translation.reason, byDesign: translation.byDesign === true } }, weight: 0 };
   const message = toKafkaMessage(translation.event);
   return { item: { message }, weight: approximateSize(message) };
 }
@@ -85,7 +87,9 @@ export class KafkaPublisher implements Processor<Translated> {
       if ('message' in item) messages.push(item.message);
       else {
         skipped++;
-        this.logger.warn(`Skipping event ${item.skipped.id}: ${item.skipped.reason}`);
+        // Every pair's end writes a fence that is never published: only an unknown type or version is worth a warning.
+        if (item.skipped.byDesign) this.logger.debug(`Not publishing event ${item.skipped.id}: ${item.skipped.reason}`);
+        else this.logger.warn(`Skipping event ${item.skipped.id}: ${item.skipped.reason}`);
       }
     }
     this.status.read(batch.events.length);
@@ -153,7 +157,7 @@ export class KafkaPublisher implements Processor<Translated> {
     const figures = this.status.figures();
     return [
       ...family('flipside_publishing_events_published_total', 'counter', 'Integration events acknowledged by Kafka.', figures.publishedEvents),
-      ...family('flipside_publishing_events_skipped_total', 'counter', 'Events not published (unknown types or versions).', figures.skippedEvents),
+      ...family('flipside_publishing_events_skipped_total', 'counter', 'Events not published: unknown types or versions, and types never published (the pair fence).', figures.skippedEvents),
       ...family('flipside_publishing_failed_attempts_total', 'counter', 'Sends to Kafka that failed and were retried.', figures.failedAttempts),
       ...family('flipside_publishing_pending_events', 'gauge', 'Events read and not yet acknowledged by Kafka.', figures.pendingEvents),
       ...family('flipside_publishing_lag_seconds', 'gauge', 'Age of the oldest event not yet acknowledged by Kafka.', figures.unacknowledgedSeconds.toFixed(3)),

@@ -227,6 +227,8 @@ describe('integration events: the public form of stored events', () => {
     expect(toIntegrationEvent(recorded(fence, { schemaVersion: EVENT_SCHEMA_VERSION }))).toEqual({
       publish: false,
       reason: NOT_PUBLISHED.PairClosed,
+      // Never published by design: the publisher notes it quietly, unlike an unknown type.
+      byDesign: true,
     });
     expect(NOT_PUBLISHED.PairClosed).toContain('pair-ended.v1');
     const ended = published(recorded(sample('PairEnded', (e) => e.data.pairId === fence.data.pairId && e.data.reason === fence.data.reason)));

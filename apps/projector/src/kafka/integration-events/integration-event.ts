@@ -23,7 +23,7 @@ export interface IntegrationEvent {
 
 export type Translation =
   | { readonly publish: true; readonly event: IntegrationEvent }
-  | { readonly publish: false; readonly reason: string };
+  | { readonly publish: false; readonly reason: string; /** A type never published by design (not an unknown one). */ readonly byDesign?: true };
 
 export const INTEGRATION_EVENT_TYPE_PREFIX = 'dev.flipside.mentorship.';
 export const INTEGRATION_EVENT_VERSION = 1;
@@ -294,7 +294,7 @@ function text(value: unknown): string | undefined {
  */
 export function toIntegrationEvent(recorded: RecordedEvent): Translation {
   if (!isDomainEventType(recorded.type)) return { publish: false, reason: `unknown event type ${recorded.type}` };
-  if (isUnpublished(recorded.type)) return { publish: false, reason: NOT_PUBLISHED[recorded.type] };
+  if (isUnpublished(recorded.type)) return { publish: false, reason: NOT_PUBLISHED[recorded.type], byDesign: true };
   const metadata = recorded.metadata;
   const storedVersion = metadata.schemaVersion ?? 1;
   if (!isKnownStoredVersion(storedVersion)) {
