@@ -63,7 +63,11 @@ describe('engagement automation: SIGKILL at any point, and two instances, decide
       const running = round % 3 === 0 ? [start(`automation ${round}a`), start(`automation ${round}b`)] : [start(`automation ${round}`)];
       // Killed as soon as a few more decisions are in: mid-round, between a decision and its timer's marking.
       const target = Math.min(expected, decided + 1 + Math.floor(Math.random() * 8));
-      decided = (await until(() => automationEvents(api!), (all) => all.length >= target, 60_000)).length;
+      decided = (
+        await until(() => automationEvents(api!), (all) => all.length >= target, 60_000).catch((error: Error) => {
+          throw new Error(`${error.message.slice(0, 200)}\n${running.map((child) => `--- ${child.name}:\n${child.tail(40)}`).join('\n')}`);
+        })
+      ).length;
       for (const child of running) await child.kill('SIGKILL');
       decided = (await automationEvents(api)).length;
     }

@@ -87,7 +87,8 @@ export function plusDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+// The multi-threaded build: node runs several threads (libuv's pool, V8's), each of which reads the clock.
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 
 /**
  * The environment that starts a child process on a shifted system clock (libfaketime, Debian's package
