@@ -168,7 +168,11 @@ export class ProcessorEngine<Item = undefined> {
       subscription,
       { maxEvents: batching.maxEvents ?? this.settings.maxBatchEvents, lingerMs: batching.lingerMs ?? this.settings.lingerMs, maxWeight: batching.maxWeight },
       () => {
-        if (!this.status.caughtUp) this.logger.log(`Caught up at ${serializePosition(at)}; following live`);
+        if (!this.status.caughtUp) {
+          this.logger.log(`Caught up at ${serializePosition(at)}; following live`);
+          // A side loop that waits for the log to be caught up (the automation) hears of it, commit or none.
+          session.wake();
+        }
         this.status.caughtUp = true;
         if (this.status.state === 'catching-up') this.status.state = 'live';
       },
