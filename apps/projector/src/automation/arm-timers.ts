@@ -1,7 +1,6 @@
 import {
   EngagementEvent,
   PairFacts,
-  ProgramFacts,
   engagementSubject,
   evolvePairFacts,
   evolveProgramFacts,
@@ -16,15 +15,17 @@ import { ArmedSubject, engagementLedger } from './engagement-ledger';
 interface Cause {
   readonly eventId: string;
   readonly correlationId: string;
+  /** Its place in the batch: of a pair's cause and its program's, the later one armed what the pair has now. */
+  readonly at: number;
 }
 
 /**
  * Folds a batch of the log into the automation's facts and re-arms the timers of every pair and program it
- * touched, inside the caller's transaction (the one that moves the checkpoint). Answers how many subjects changed.
+ * touched, inside the caller's transaction (the one that moves the checkpoint).
  */
-export async function armTimers(db: Queryable, events: readonly RecordedEvent[]): Promise<number> {
+export async function armTimers(db: Queryable, events: readonly RecordedEvent[]): Promise<void> {
   const relevant = events.filter((event) => engagementSubject(event.type) !== undefined);
-  if (relevant.length === 0) return 0;
+  if (relevant.length === 0) return;
   const programIds = new Set<string>();
   const pairIds = new Set<string>();
   const programsWithNews = new Set<string>();
@@ -39,9 +40,9 @@ export async function armTimers(db: Queryable, events: readonly RecordedEvent[])
 
   const programCause = new Map<string, Cause>();
   const pairCause = new Map<string, Cause>();
-  for (const event of relevant) {
+  for (const [at, event] of relevant.entries()) {
     const folded = event as unknown as EngagementEvent;
-    const cause = { eventId: event.id, correlationId: correlationOf(event) };
+    const cause = { eventId: event.id, correlationId: correlationOf(event), at };
     if (engagementSubject(event.type) === 'program') {
       const next = evolveProgramFacts(programs.get(folded.data.programId), folded);
       if (next) {
@@ -65,7 +66,7 @@ export async function armTimers(db: Queryable, events: readonly RecordedEvent[])
   }
   const changedPairs: PairFacts[] = [];
   for (const pair of pairs.values()) {
-    const cause = pairCause.get(pair.pairId) ?? programCause.get(pair.programId);
+    const cause = laterOf(pairCause.get(pair.pairId), programCause.get(pair.programId));
     const program = programs.get(pair.programId);
     if (!cause || !program) continue;
     if (pairCause.has(pair.pairId)) changedPairs.push(pair);
@@ -76,10 +77,13 @@ export async function armTimers(db: Queryable, events: readonly RecordedEvent[])
       ended: !pair.active || program.status === 'closed',
     });
   }
-  await engagementLedger.savePrograms(db, [...programCause.keys()].map((id) => programs.get(id)!) as ProgramFacts[]);
+  await engagementLedger.savePrograms(db, [...programCause.keys()].map((id) => programs.get(id)!));
   await engagementLedger.savePairs(db, changedPairs);
   await engagementLedger.rearm(db, subjects);
-  return subjects.length;
+}
+
+function laterOf(a: Cause | undefined, b: Cause | undefined): Cause | undefined {
+  return a && b ? (a.at > b.at ? a : b) : (a ?? b);
 }
 
 function armedBy(timer: Timer, cause: Cause) {
