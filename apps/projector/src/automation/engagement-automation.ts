@@ -12,6 +12,8 @@ import { openWritePathDecisions } from './write-path-decisions';
 
 export const AUTOMATION_PROCESSOR = 'engagement-automation';
 
+const REPORT_EVERY_MS = 5000;
+
 /** Opens what the automation decides through; `close` releases it when the process stops. */
 export type DecisionsOpener = () => Promise<{ readonly decisions: AutomationDecisions; close(): Promise<void> }>;
 
@@ -58,17 +60,25 @@ export class EngagementAutomation implements Processor {
     const decisions = this.opened?.decisions;
     if (!decisions) return;
     const stopMoves = this.clock.onMoved(() => session.wake());
+    let reportedAt = -Infinity;
+    const report = async (today: string, now: Date) => {
+      this.status.timers(today, now, await engagementLedger.summary(session.db, today));
+      reportedAt = performance.now();
+    };
     try {
       while (!session.held.aborted) {
         const now = this.clock.now();
         const today = todayOf(now.toISOString());
-        this.status.timers(today, now, await engagementLedger.summary(session.db, today));
         const fired = session.caughtUp() ? await fireDueTimers(session.db, decisions, now, this.limits, session.held) : [];
         if (fired.length > 0) {
           this.status.fired(fired, now);
           this.logger.log(`Decided ${fired.length} due timer(s) as of ${today}`);
+          // Counting the timers scans them: while a backlog is decided, every few seconds is enough for health.
+          if (performance.now() - reportedAt >= REPORT_EVERY_MS) await report(today, now);
           continue;
         }
+        // Idle: health shows what is left (nothing due, or what waits for the log to be caught up).
+        await report(today, now);
         await session.nextCommit(Math.min(this.limits.idleCheckMs, msUntilNextDay(now)));
       }
     } finally {
